@@ -1,0 +1,51 @@
+/* Understanding what citizens type: normalisation (case, punctuation, emoji, stretched
+ * letters, informal spellings), typo-tolerant word comparison, and matching input to menu
+ * options, keyword phrases and global commands. Pure functions, no state, no Lua. */
+#ifndef LOKET_MATCH_H
+#define LOKET_MATCH_H
+
+#include <stddef.h>
+
+#define LK_MATCH_NONE      -1
+#define LK_MATCH_AMBIGUOUS -2
+
+/* Normal form, newly allocated: lower case; every character that is not a letter or digit
+ * (punctuation, emoji, symbols) becomes a space; letters repeated 3+ times squeezed to one
+ * ("bangettt" -> "banget", "halooo" -> "halo"); informal spellings replaced word by word
+ * from the slang table ("gmn" -> "bagaimana", "sy" -> "saya", "ga"/"gak"/"tdk" -> "tidak",
+ * "ilang" -> "hilang", "bikin" -> "buat", "akte" -> "akta"...); single spaces, trimmed.
+ * Non-ASCII letters are kept as they are. Input need not be valid UTF-8 (invalid bytes
+ * become spaces). */
+char *lk_norm(const char *text);
+
+/* 1 when two normalised words are the same allowing typos: edit distance (with
+ * transposition) at most 1 for words of 4+ letters, at most 2 for 8+; exact otherwise. */
+int lk_word_like(const char *a, const char *b);
+
+/* A menu option as the matcher sees it. */
+struct lk_match_item {
+    const char *id;                /* stable option id (buttons send it back) */
+    const char *const *phrases;    /* title(s) in every language, keywords; raw text */
+    size_t n_phrases;
+};
+
+/* Which option the input picks: by number ("1", "1.", "no 1", "nomor 1", "pilih 2",
+ * "no 3 kak", "2️⃣"), by exact option id, or by words of the phrases (typo tolerant, words
+ * that appear in every option weigh less). Returns the index, LK_MATCH_NONE, or
+ * LK_MATCH_AMBIGUOUS when two options score the same. */
+int lk_match_menu(const char *input, const struct lk_match_item *items, size_t n);
+
+/* How well a normalised input contains a keyword phrase: 0 when some content word of the
+ * phrase is missing from the input, else a score that grows with the number of words
+ * matched (so "ktp hilang" beats "ktp" on "ktp sy ilang"). Both arguments raw text. */
+int lk_match_phrase(const char *input, const char *phrase);
+
+/* 1 when the input is one of the command words/phrases, possibly wrapped in filler words
+ * ("mau ngomong sm petugas aja", "admin dong", "menu kak", "tolong bantuan"); 0 when it
+ * says anything more ("min mau bikin ktp" is not the command "admin"). */
+int lk_match_command(const char *input, const char *const *words, size_t n);
+
+/* The number a menu choice names ("no 3 kak" -> 3), or 0. */
+int lk_match_number(const char *input);
+
+#endif

@@ -1,0 +1,121 @@
+/* The store: everything Loket keeps, in one SQLite file. It owns the schema and its
+ * numbered migrations, the prepared statements, the single writer thread that commits
+ * turns in groups, and a reader connection for the engine thread and the staff tools.
+ * It knows nothing of flows or channels; callers hand it rows. A server database would
+ * slot in behind this same interface. */
+#ifndef LOKET_STORE_H
+#define LOKET_STORE_H
+
+#include "loket.h"
+#include <stdint.h>
+
+struct lk_store;   /* opaque */
+struct lk_batch;   /* one turn's writes, committed atomically; opaque */
+
+struct lk_store_options {
+    const char *path;        /* SQLite file; parent directory is created if missing */
+    int sync_full;           /* 1 (default): synchronous=FULL, a commit survives power loss;
+                                0: synchronous=NORMAL, survives a process crash only */
+    int group_delay_us;      /* longest a turn waits for company before its group commits
+                                (default 1000 when 0) */
+    int read_only;           /* staff tools that only read: no writer thread, no migration */
+};
+
+/* Opens (creating if needed) and migrates the database, starts the writer thread.
+ * Refuses, with a clear message in err, a file that is not a database, is corrupt or
+ * truncated, or a path that cannot be written. Never replaces a bad file. */
+struct lk_store *lk_store_open(const struct lk_store_options *opt, struct lk_error *err);
+/* Commits everything submitted, stops the writer, closes. NULL is fine. */
+void lk_store_close(struct lk_store *st);
+
+/* Schema version after migrations (PRAGMA user_version). */
+int lk_store_schema_version(struct lk_store *st);
+
+/* Ids are handed out by the process (one writer per database), so a caller knows a row's
+ * id before the row is committed. */
+int64_t lk_store_next_conversation_id(struct lk_store *st);
+int64_t lk_store_next_message_id(struct lk_store *st);
+
+/* ---- writes: build a batch, submit it, wait (or be told) until it is committed ---- */
+
+enum lk_direction { LK_IN = 0, LK_OUT = 1 };
+
+struct lk_message {
+    int64_t id;               /* from lk_store_next_message_id */
+    int64_t conversation_id;
+    const char *channel;      /* "web", "whatsapp", "cli", "test" */
+    enum lk_direction direction;
+    const char *text;         /* what was typed or shown; may be NULL */
+    const char *payload;      /* structured form as JSON text (options, media); may be NULL */
+    const char *flow, *node;  /* where the conversation stood; may be NULL */
+    int64_t flow_version;
+    int64_t at_ms;
+    const char *external_id;  /* channel's own id (wamid...), unique per channel; may be NULL */
+    const char *status;       /* outbound delivery status ("queued", "sent", ...); may be NULL */
+};
+
+struct lk_conversation_row {
+    int64_t id;
+    char *channel, *address;
+    char *flow, *node;        /* node NULL: not waiting anywhere (new or ended) */
+    char *vars;               /* JSON object text */
+    char *lang;               /* "id" or "en" */
+    char *history;            /* JSON array of earlier waiting nodes ("flow.node"), for "back" */
+    char *status;             /* "active", "handoff", "closed", "flagged" */
+    int64_t flow_version;
+    int64_t created_ms, updated_ms;
+    int misunderstood;        /* unrecognised inputs in a row */
+};
+void lk_conversation_row_clear(struct lk_conversation_row *row);
+
+struct lk_batch *lk_batch_new(void);
+void lk_batch_free(struct lk_batch *b);  /* only for a batch never submitted */
+/* Each add copies what it is given; the caller keeps its strings. */
+void lk_batch_add_message(struct lk_batch *b, const struct lk_message *m);
+void lk_batch_put_conversation(struct lk_batch *b, const struct lk_conversation_row *c);
+void lk_batch_add_handoff(struct lk_batch *b, int64_t conversation_id, const char *reason,
+                          const char *summary, int64_t at_ms);
+/* Extension point for store_*.c files that own other tables: fn runs on the writer
+ * thread inside the group's transaction with the writer's connection (a sqlite3 *).
+ * Return 0, or an SQLite result code. free_arg (may be NULL) releases arg afterwards. */
+typedef int (*lk_batch_fn)(void *db, void *arg);
+void lk_batch_add_fn(struct lk_batch *b, lk_batch_fn fn, void *arg, void (*free_arg)(void *));
+
+/* Queues the batch for the writer. Takes ownership of 'b'. Returns the batch's ticket:
+ * tickets increase by one per batch; ticket t is durable once lk_store_committed() >= t. */
+uint64_t lk_store_submit(struct lk_store *st, struct lk_batch *b);
+uint64_t lk_store_committed(struct lk_store *st);
+/* Blocks until ticket t is committed; LK_OK, or LK_EBUSY after timeout_ms (<0: forever). */
+int lk_store_wait(struct lk_store *st, uint64_t t, int timeout_ms);
+/* Called on the writer thread after every commit (e.g. lws_cancel_service). */
+void lk_store_on_commit(struct lk_store *st, void (*cb)(void *ud), void *ud);
+
+/* ---- reads (reader connection; call from one thread at a time) ---- */
+
+/* LK_OK and *row filled, or LK_ENOTFOUND. */
+int lk_store_find_conversation(struct lk_store *st, const char *channel, const char *address,
+                               struct lk_conversation_row *row);
+int lk_store_get_conversation(struct lk_store *st, int64_t id, struct lk_conversation_row *row);
+
+struct lk_message_row {
+    int64_t id, conversation_id;
+    const char *channel, *address;
+    enum lk_direction direction;
+    const char *text, *payload, *flow, *node, *external_id, *status;
+    int64_t flow_version, at_ms;
+};
+struct lk_message_filter {
+    int64_t conversation_id;  /* 0: all */
+    int64_t since_ms;         /* 0: from the start */
+    int limit;                /* 0: no limit; otherwise the last 'limit' rows */
+};
+/* Calls cb for each message in time order; cb returns non-zero to stop. */
+int lk_store_each_message(struct lk_store *st, const struct lk_message_filter *f,
+                          int (*cb)(const struct lk_message_row *m, void *ud), void *ud);
+/* 1 when a message with this external id exists for the channel (committed), else 0. */
+int lk_store_has_external_id(struct lk_store *st, const char *channel, const char *external_id);
+
+/* The reader connection (a sqlite3 *), for store_*.c files with tables of their own. */
+void *lk_store_reader(struct lk_store *st);
+
+#endif
