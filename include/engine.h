@@ -30,6 +30,9 @@ struct lk_store *lk_engine_store(struct lk_engine *e);
  * as `loket check`, otherwise keeps the live set and explains why in err (file:line).
  * Conversations in progress continue on the new set. */
 int lk_engine_reload(struct lk_engine *e, struct lk_error *err);
+/* Housekeeping, called by the server about twice a second on the engine thread: picks up
+ * changed flow files (hot reload, inotify) and forgets idle conversations from memory. */
+void lk_engine_tick(struct lk_engine *e);
 /* Version (content hash) and number of flows of the live set. */
 int64_t lk_engine_flow_version(struct lk_engine *e);
 int lk_engine_flow_count(struct lk_engine *e);
