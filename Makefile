@@ -2,7 +2,7 @@
 # `make run` serves the default flows; `make bench` prints the benchmark figures.
 # Missing Debian packages are installed by scripts/deps.sh (as root) or named exactly (otherwise).
 
-PKGS      := lua5.4 jansson sqlite3 libwebsockets openssl
+PKGS      := lua5.4 jansson sqlite3 libwebsockets openssl libcurl
 CC        ?= cc
 BUILD     ?= build/release
 SANITIZER ?=
