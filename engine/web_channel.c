@@ -402,11 +402,8 @@ static const char *kind_name(enum lk_out_kind k)
 }
 
 /* Options from a stored payload ({"options":[{"id","title"}...]}), or nothing. */
-static void history_payload(struct lk_buf *b, const char *payload)
+static void history_payload(struct lk_buf *b, json_t *root)
 {
-    if (!payload)
-        return;
-    json_t *root = json_loads(payload, 0, NULL);
     json_t *opts = json_object_get(root, "options");
     const char *kind = json_string_value(json_object_get(root, "kind"));
     if (kind) {
@@ -430,25 +427,51 @@ static void history_payload(struct lk_buf *b, const char *payload)
         }
         lk_buf_puts(b, "]");
     }
-    json_decref(root);
 }
 
 struct history_ctx {
     struct lk_buf *b;
     const char *addr;
+    json_t *last_options;  /* options of the latest bot message, to name a later choice */
     int n;
 };
+
+/* An inbound choice is stored as its option id; show the option's title instead. */
+static const char *choice_title(const struct history_ctx *h, const char *text)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(h->last_options, i, o) {
+        const char *id = json_string_value(json_object_get(o, "id"));
+        if (id && text && !strcmp(id, text))
+            return json_string_value(json_object_get(o, "title"));
+    }
+    return NULL;
+}
 
 static int history_row(const struct lk_message_row *m, void *ud)
 {
     struct history_ctx *h = ud;
     struct lk_buf *b = h->b;
+    const char *text = m->text ? m->text : "";
+    if (m->direction == LK_IN) {
+        const char *title = choice_title(h, m->text);
+        text = title ? title : text;
+    }
     lk_buf_puts(b, h->n++ ? ",{\"from\":" : "{\"from\":");
     lk_buf_puts(b, m->direction == LK_IN ? "\"user\"" : "\"bot\"");
     lk_buf_printf(b, ",\"id\":%lld,\"at\":%lld,\"text\":", (long long)m->id, (long long)m->at_ms);
-    json_str(b, m->text ? m->text : "");
-    if (m->direction == LK_OUT)
-        history_payload(b, m->payload);
+    json_str(b, text);
+    if (m->direction == LK_OUT) {
+        json_t *root = m->payload ? json_loads(m->payload, 0, NULL) : NULL;
+        history_payload(b, root);
+        json_t *opts = json_object_get(root, "options");
+        if (json_is_array(opts) && json_array_size(opts)) {
+            json_decref(h->last_options);
+            h->last_options = json_incref(opts);
+        }
+        json_decref(root);
+    }
     size_t pre = 17;  /* external ids of web messages are "<16 hex of address>:<cid>" */
     if (m->direction == LK_IN && m->external_id && strlen(m->external_id) > pre &&
         !strncmp(m->external_id, h->addr, pre - 1)) {
@@ -462,12 +485,13 @@ static int history_row(const struct lk_message_row *m, void *ud)
 static void send_history(struct lk_web *w, struct pss *p, int64_t conversation_id, int limit)
 {
     struct lk_buf b;
-    struct history_ctx h = {&b, p->addr, 0};
+    struct history_ctx h = {&b, p->addr, NULL, 0};
     struct lk_message_filter f = {conversation_id, 0, limit};
     frame_begin(&b);
     lk_buf_puts(&b, "{\"type\":\"history\",\"messages\":[");
     if (limit > 0)
         lk_store_each_message(w->store, &f, history_row, &h);
+    json_decref(h.last_options);
     lk_buf_puts(&b, "]}");
     enqueue(w, p, frame_end(&b, 0));
 }
