@@ -2,6 +2,7 @@
  * Bahasa Indonesia and English. Exit 1 when there are errors. */
 #include "cli.h"
 #include "cli_opts.h"
+#include "engine.h"
 #include "flow.h"
 #include "lint.h"
 #include "log.h"
@@ -30,7 +31,8 @@ int lk_cmd_check(int argc, char **argv)
     }
     lk_log_set_level(LK_LOG_QUIET);
     struct lk_diags d = {0};
-    struct lk_flowset *fs = lk_flowset_load(dir, NULL, &d);
+    struct lk_flow_options fo = {.openers = lk_engine_openers()};
+    struct lk_flowset *fs = lk_flowset_load(dir, &fo, &d);
     if (fs)
         lk_lint(fs, &d);
     size_t warnings = d.n - d.n_errors;

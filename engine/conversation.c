@@ -349,9 +349,11 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     struct lk_position pos, before;
     position_load(e->fs, &conv->row, &pos, &removed);
     position_load(e->fs, &conv->row, &before, &removed);
+    struct lk_batch *b = lk_batch_new();
     struct lk_turn t = {.fs = e->fs, .pos = &pos, .channel = ev->channel, .input = text,
                         .conversation_id = conv->row.id, .ud = e,
-                        .max_vars_bytes = e->max_vars_bytes};
+                        .max_vars_bytes = e->max_vars_bytes, .batch = b,
+                        .trace = e->trace, .trace_ud = e->trace_ud};
     int expired = (conv->row.node || strcmp(conv->row.status, "active") != 0) &&
                   now - conv->row.updated_ms > (int64_t)e->fs->settings.expiry_minutes * 60000;
     if (cut)
@@ -371,7 +373,6 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
         json_decref(pos.vars);
         pos.vars = json_incref(before.vars);
     }
-    struct lk_batch *b = lk_batch_new();
     add_messages(e, b, conv, ev, text, &t, now);
     position_store(&pos, &conv->row);
     conv->row.updated_ms = now;

@@ -2,6 +2,7 @@
  * reloads flows when their files change (only a set that passes the check replaces the
  * live one) and does the periodic housekeeping. A turn itself is conversation.c's job. */
 #include "engine_internal.h"
+#include "lapi_office.h"
 #include "log.h"
 #include "runtime.h"
 
@@ -15,7 +16,12 @@
 #define EVICT_EVERY_MS 60000
 
 /* Lua-visible areas beyond the DSL, in a fixed order. */
-static const lk_sandbox_opener engine_openers[] = {lk_runtime_open, NULL};
+static const lk_sandbox_opener engine_openers[] = {lk_runtime_open, lk_lapi_office_open, NULL};
+
+const lk_sandbox_opener *lk_engine_openers(void)
+{
+    return engine_openers;
+}
 
 static void log_diags(const struct lk_diags *d)
 {
@@ -65,6 +71,8 @@ struct lk_engine *lk_engine_new(const struct lk_engine_options *opt, struct lk_e
     e->flow_opt = (struct lk_flow_options){opt->lua_memory_bytes, opt->lua_instructions,
                                            engine_openers, e};
     e->max_vars_bytes = opt->max_vars_bytes ? opt->max_vars_bytes : 16 * 1024;
+    e->trace = opt->trace;
+    e->trace_ud = opt->trace_ud;
     e->fs = load_flows(e, err);
     if (!e->fs)
         goto fail;

@@ -327,6 +327,8 @@ static void say_texts(struct lk_turn *t, const struct lk_node *n, enum lk_out_ki
 static struct lk_node *step(struct lk_turn *t, struct lk_node *n)
 {
     int end = 0;
+    if (t->trace)
+        t->trace(n->flow->id, n->name, t->trace_ud);
     switch (n->kind) {
     case LK_NODE_SAY:
         say_texts(t, n, LK_OUT_TEXT);
@@ -351,7 +353,8 @@ static struct lk_node *step(struct lk_turn *t, struct lk_node *n)
                         lk_text_get(&t->fs->settings.messages[LK_MSG_HANDOFF], t->pos->lang));
         t->pos->handoff = 1;
         free(t->pos->handoff_reason);
-        t->pos->handoff_reason = lk_strdup(n->reason ? n->reason : n->flow->id);
+        t->pos->handoff_reason = n->reason ? lk_runtime_interpolate(t, n->reason)
+                                           : lk_strdup(n->flow->id);
         end = !n->next;
         break;
     case LK_NODE_END:

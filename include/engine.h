@@ -7,6 +7,7 @@
 #define LOKET_ENGINE_H
 
 #include "loket.h"
+#include "sandbox.h"
 #include "store.h"
 
 struct lk_engine;  /* opaque */
@@ -19,7 +20,14 @@ struct lk_engine_options {
     size_t lua_memory_bytes;   /* sandbox caps; 0 = defaults */
     long lua_instructions;
     size_t max_vars_bytes;     /* cap on a conversation's saved variables (JSON); 0 = 16 KiB */
+    /* Called with every node a turn enters (loket test's coverage); may be NULL. */
+    void (*trace)(const char *flow, const char *node, void *ud);
+    void *trace_ud;
 };
+
+/* The Lua-visible areas the engine's flows see beyond the DSL (NULL-terminated), for
+ * tools that load flows without an engine (loket check) so they load the same way. */
+const lk_sandbox_opener *lk_engine_openers(void);
 
 struct lk_engine *lk_engine_new(const struct lk_engine_options *opt, struct lk_error *err);
 /* Flushes the store and frees everything. NULL is fine. */

@@ -16,6 +16,9 @@ struct lk_engine {
     int watch_fd;              /* inotify on flows_dir, -1 when unavailable */
     int64_t reload_due_ms;     /* a change was seen; reload at this time (0: none) */
     int64_t next_evict_ms;
+    int64_t office_ticket_id;  /* last complaint ticket id handed out (lapi_office.c) */
+    void (*trace)(const char *flow, const char *node, void *ud);
+    void *trace_ud;
 };
 
 #endif

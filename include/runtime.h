@@ -34,6 +34,10 @@ struct lk_turn {
     size_t n_outs;
     int failed;                /* a Lua step failed; the apology was emitted */
     size_t max_vars_bytes;
+    struct lk_batch *batch;    /* the turn's writes: lapi modules add rows that must commit
+                                  with the reply (a complaint ticket); may be NULL */
+    void (*trace)(const char *flow, const char *node, void *ud);  /* may be NULL */
+    void *trace_ud;
 };
 
 void lk_turn_say(struct lk_turn *t, enum lk_out_kind kind, const char *text);
