@@ -115,7 +115,7 @@ static int load_dir(struct lk_http *h, const char *dir, struct lk_error *err)
         if (!strcmp(de->d_name, "demo.html")) {
             add_file(h, "/", fs, "no-cache");
         } else {
-            snprintf(url, sizeof url, "/widget/%s", de->d_name);
+            snprintf(url, sizeof url, "/widget/%.100s", de->d_name);
             add_file(h, url, fs, "public, max-age=300, must-revalidate");
         }
     }
