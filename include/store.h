@@ -14,11 +14,13 @@ struct lk_batch;   /* one turn's writes, committed atomically; opaque */
 
 struct lk_store_options {
     const char *path;        /* SQLite file; parent directory is created if missing */
-    int sync_full;           /* 1 (default): synchronous=FULL, a commit survives power loss;
-                                0: synchronous=NORMAL, survives a process crash only */
+    int sync_full;           /* 1 (the configuration's default): synchronous=FULL, a commit
+                                survives power loss; 0: synchronous=NORMAL, survives a
+                                process crash only. A zeroed struct means NORMAL. */
     int group_delay_us;      /* longest a turn waits for company before its group commits
-                                (default 1000 when 0) */
-    int read_only;           /* staff tools that only read: no writer thread, no migration */
+                                (default 1000 when 0; negative: no wait) */
+    int read_only;           /* staff tools that only read: no writer thread, no migration;
+                                the file must exist */
 };
 
 /* Opens (creating if needed) and migrates the database, starts the writer thread.
@@ -27,6 +29,11 @@ struct lk_store_options {
 struct lk_store *lk_store_open(const struct lk_store_options *opt, struct lk_error *err);
 /* Commits everything submitted, stops the writer, closes. NULL is fine. */
 void lk_store_close(struct lk_store *st);
+
+/* How long a statement waits for another connection's lock before it counts as busy
+ * (5000 ms from open). The reader takes it at once, the writer from its next group.
+ * Call from the thread that reads. */
+void lk_store_set_busy_timeout(struct lk_store *st, int ms);
 
 /* Schema version after migrations (PRAGMA user_version). */
 int lk_store_schema_version(struct lk_store *st);
@@ -66,23 +73,33 @@ struct lk_conversation_row {
     int64_t created_ms, updated_ms;
     int misunderstood;        /* unrecognised inputs in a row */
 };
+/* Frees the strings of a row filled by lk_store_find/get_conversation and zeroes it. */
 void lk_conversation_row_clear(struct lk_conversation_row *row);
 
 struct lk_batch *lk_batch_new(void);
 void lk_batch_free(struct lk_batch *b);  /* only for a batch never submitted */
-/* Each add copies what it is given; the caller keeps its strings. */
+/* Each add copies what it is given; the caller keeps its strings. Within a batch the
+ * writer puts conversation rows first, then the rest in the order added, so a message may
+ * name a conversation put in the same batch (messages and handoffs must refer to an
+ * existing conversation). A message whose (channel, external_id) is already stored is
+ * skipped silently: a duplicate delivery is not an error. */
 void lk_batch_add_message(struct lk_batch *b, const struct lk_message *m);
 void lk_batch_put_conversation(struct lk_batch *b, const struct lk_conversation_row *c);
 void lk_batch_add_handoff(struct lk_batch *b, int64_t conversation_id, const char *reason,
                           const char *summary, int64_t at_ms);
 /* Extension point for store_*.c files that own other tables: fn runs on the writer
  * thread inside the group's transaction with the writer's connection (a sqlite3 *).
- * Return 0, or an SQLite result code. free_arg (may be NULL) releases arg afterwards. */
+ * Return 0, or an SQLite result code, with every statement it stepped reset. A busy,
+ * locked, full or I/O error makes the whole group retry (fn runs again); any other error
+ * rolls this batch back alone and drops it (logged). free_arg (may be NULL) releases arg
+ * afterwards, on the writer thread. */
 typedef int (*lk_batch_fn)(void *db, void *arg);
 void lk_batch_add_fn(struct lk_batch *b, lk_batch_fn fn, void *arg, void (*free_arg)(void *));
 
 /* Queues the batch for the writer. Takes ownership of 'b'. Returns the batch's ticket:
- * tickets increase by one per batch; ticket t is durable once lk_store_committed() >= t. */
+ * tickets increase by one per batch; ticket t is durable once lk_store_committed() >= t.
+ * A batch dropped for a permanent error also advances the ticket (see lk_store_stats).
+ * A read-only store drops the batch with an error in the log and returns 0. */
 uint64_t lk_store_submit(struct lk_store *st, struct lk_batch *b);
 uint64_t lk_store_committed(struct lk_store *st);
 /* Blocks until ticket t is committed; LK_OK, or LK_EBUSY after timeout_ms (<0: forever). */
@@ -90,9 +107,19 @@ int lk_store_wait(struct lk_store *st, uint64_t t, int timeout_ms);
 /* Called on the writer thread after every commit (e.g. lws_cancel_service). */
 void lk_store_on_commit(struct lk_store *st, void (*cb)(void *ud), void *ud);
 
+/* What the writer has done since open: for tests, the bench and the status page. */
+struct lk_store_stats {
+    uint64_t commits;   /* transactions committed (one per group) */
+    uint64_t batches;   /* batches whose ticket has advanced, dropped ones included */
+    uint64_t dropped;   /* batches rolled back alone after a permanent error */
+    uint64_t retries;   /* group attempts repeated after a busy/full/I/O error */
+};
+void lk_store_stats(struct lk_store *st, struct lk_store_stats *out);
+
 /* ---- reads (reader connection; call from one thread at a time) ---- */
 
-/* LK_OK and *row filled, or LK_ENOTFOUND. */
+/* LK_OK and *row filled (overwritten, not freed first: clear it before reuse), or
+ * LK_ENOTFOUND, or LK_ERR (logged). */
 int lk_store_find_conversation(struct lk_store *st, const char *channel, const char *address,
                                struct lk_conversation_row *row);
 int lk_store_get_conversation(struct lk_store *st, int64_t id, struct lk_conversation_row *row);
@@ -109,7 +136,9 @@ struct lk_message_filter {
     int64_t since_ms;         /* 0: from the start */
     int limit;                /* 0: no limit; otherwise the last 'limit' rows */
 };
-/* Calls cb for each message in time order; cb returns non-zero to stop. */
+/* Calls cb for each committed message in time order (created_at, then id); cb returns
+ * non-zero to stop. The row's strings live until cb returns; cb may call the other read
+ * functions but not lk_store_each_message. LK_OK or LK_ERR (logged). */
 int lk_store_each_message(struct lk_store *st, const struct lk_message_filter *f,
                           int (*cb)(const struct lk_message_row *m, void *ud), void *ud);
 /* 1 when a message with this external id exists for the channel (committed), else 0. */
