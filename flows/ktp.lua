@@ -1,45 +1,134 @@
--- Layanan KTP-el. KTP-el (electronic ID card) services.
+-- LAYANAN KTP-el: rekam baru, hilang, rusak, perubahan data.
+-- Syarat bisa berbeda di tiap daerah: ubah teksnya di sini.
+-- KTP-el services: new recording, lost, damaged, change of data.
 return flow {
   id = "ktp",
-  title = { "KTP-el", en = "Electronic ID card" },
-  keywords = { "ktp", "e-ktp", "ktp el", { "ktp hilang", "ktp ilang", go = "hilang" },
-               { "ktp baru", "buat ktp", "rekam ktp", go = "baru" } },
+  title = { "KTP-el", en = "Electronic ID card (KTP-el)" },
+  keywords = {
+    "ktp", "e-ktp", "ktp el",
+    { "ktp baru", "buat ktp", "rekam ktp", "perekaman", "umur 17", "usia 17", "17 tahun",
+      "sudah 17", "baru menikah ktp", go = "baru" },
+    { "ktp hilang", "kehilangan ktp", "ktp ical", "ktp dicuri", "dompet hilang", go = "hilang" },
+    { "ktp rusak", "ktp patah", "ktp retak", "ktp pecah", "chip ktp", "ktp tidak terbaca",
+      "ktp terkelupas", "ktp luntur", "cetak ulang ktp", go = "rusak" },
+    { "ubah data", "perubahan data", "ganti data", "ganti status", "status kawin",
+      "ganti pekerjaan", "salah nama", "ganti nama", "tambah gelar", "data ktp salah",
+      go = "ubah" },
+  },
+
+  -- Masuk dari menu utama: bila warga sudah menulis keperluannya, langsung ke sana.
+  -- Entry from the main menu: when the citizen already said what they need, go there.
+  masuk = run(function(c) return c:route(c.text, "ktp") or "start" end),
 
   start = menu {
-    { "Layanan KTP-el. Silakan pilih:", en = "KTP-el services. Please choose:" },
-    { "Rekam KTP-el baru", en = "New KTP-el", go = "baru" },
-    { "KTP hilang", en = "Lost KTP-el", go = "hilang" },
-    { "Cek NIK", en = "Check a NIK", go = "minta_nik" },
-    { "Kembali ke menu utama", en = "Back to main menu", go = "main.menu" },
+    { "Layanan KTP-el. Pilih yang sesuai:", en = "KTP-el services. Please choose:" },
+    { "Rekam KTP-el baru", en = "New KTP-el", go = "baru",
+      desc = { "Usia 17 / sudah menikah", en = "Age 17 or married" } },
+    { "KTP-el hilang", en = "Lost KTP-el", go = "hilang" },
+    { "KTP-el rusak", en = "Damaged KTP-el", go = "rusak",
+      desc = { "Patah, chip tak terbaca", en = "Broken, chip unreadable" } },
+    { "Perubahan data", en = "Change of data", go = "ubah",
+      desc = { "Status, pekerjaan, nama", en = "Status, job, name" } },
+    { "Cek status", en = "Check status", go = "status.start" },
+    { "Menu utama", en = "Main menu", go = "main.menu" },
   },
 
   baru = say {
-    { "Syarat rekam KTP-el: usia 17 tahun atau sudah/pernah menikah, membawa Kartu Keluarga (KK). "
-      .. "Perekaman dilakukan sendiri di kantor Dukcapil. Layanan ini GRATIS.",
-      en = "To record a KTP-el: age 17 or married, bring your family card (KK). "
-        .. "Recording is done in person at the office. The service is FREE." },
-    go = "start",
+    { "*Rekam KTP-el baru*\n"
+      .. "Syarat:\n"
+      .. "✅ Berusia 17 tahun, atau sudah/pernah menikah\n"
+      .. "✅ Kartu Keluarga (KK) asli\n"
+      .. "✅ Datang sendiri: foto, sidik jari, iris mata dan tanda tangan direkam langsung, "
+      .. "tidak bisa diwakilkan\n"
+      .. "Di beberapa kelurahan masih diminta surat pengantar RT/RW (bisa berbeda di tiap daerah).\n\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}. {kantor.kuota}\n"
+      .. "Waktu: dicetak sekitar 1×24 jam bila jaringan lancar. Bila blangko habis, Anda "
+      .. "mendapat Surat Keterangan (Suket) pengganti yang berlaku 6 bulan.\n\n"
+      .. "💰 GRATIS, tanpa biaya apa pun. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*New KTP-el recording*\n"
+        .. "Requirements:\n"
+        .. "✅ Aged 17, or married / previously married\n"
+        .. "✅ Original family card (KK)\n"
+        .. "✅ Come in person: photo, fingerprints, iris and signature are recorded on the "
+        .. "spot and cannot be done by someone else\n"
+        .. "Some villages still ask for an RT/RW cover letter (varies by region).\n\n"
+        .. "Where: {kantor.nama}, {kantor.alamat}.\n"
+        .. "Time: printed in about 24 hours when the network is good. If blank cards run out "
+        .. "you get a temporary certificate (Suket) valid for 6 months.\n\n"
+        .. "💰 FREE of charge. Refuse and report anyone who asks for money." },
+    go = "lagi",
   },
 
   hilang = say {
-    { "KTP hilang: bawa surat keterangan hilang dari kepolisian dan Kartu Keluarga (KK). "
-      .. "Tidak perlu rekam ulang. Layanan ini GRATIS.",
-      en = "Lost KTP-el: bring a police loss report and your family card (KK). No new "
-        .. "recording is needed. The service is FREE." },
-    go = "start",
+    { "*KTP-el hilang*\n"
+      .. "Syarat:\n"
+      .. "✅ Surat keterangan hilang dari kepolisian (Polsek/Polres)\n"
+      .. "✅ Kartu Keluarga (KK)\n"
+      .. "Tidak perlu rekam ulang: data dan sidik jari Anda sudah tersimpan. KTP-el diserahkan "
+      .. "setelah pencocokan sidik jari.\n\n"
+      .. "Tempat: kantor Dukcapil mana pun, termasuk {kantor.nama}, {kantor.alamat}.\n"
+      .. "Waktu: biasanya selesai di hari yang sama; sebagian kantor sampai 14 hari kerja.\n\n"
+      .. "💰 GRATIS, termasuk cetak ulang. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Lost KTP-el*\n"
+        .. "Requirements:\n"
+        .. "✅ A police loss report\n"
+        .. "✅ Family card (KK)\n"
+        .. "No new recording: your data and fingerprints are on file. The card is handed over "
+        .. "after a fingerprint match.\n\n"
+        .. "Where: any civil-registration office, including {kantor.nama}, {kantor.alamat}.\n"
+        .. "Time: often the same day; some offices take up to 14 working days.\n\n"
+        .. "💰 FREE, reprint included. Refuse and report anyone who asks for money." },
+    go = "lagi",
   },
 
-  minta_nik = ask {
-    { "Ketik NIK Anda (16 digit):", en = "Type your NIK (16 digits):" },
-    save = "nik", check = valid.nik,
-    retry = { "NIK harus 16 digit angka yang sah. Coba lagi ya.",
-              en = "A NIK is 16 valid digits. Please try again." },
-    go = "nik_ok",
+  rusak = say {
+    { "*KTP-el rusak* (patah, retak, chip tidak terbaca, tulisan pudar)\n"
+      .. "Syarat:\n"
+      .. "✅ KTP-el yang rusak (dibawa, jangan dibuang)\n"
+      .. "✅ Kartu Keluarga (KK)\n"
+      .. "Tidak perlu surat kepolisian dan tidak perlu rekam ulang.\n\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}, atau kantor Dukcapil lain.\n"
+      .. "Waktu: biasanya selesai di hari yang sama; sebagian kantor sampai 14 hari kerja.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Damaged KTP-el* (broken, cracked, unreadable chip, faded print)\n"
+        .. "Requirements:\n"
+        .. "✅ The damaged card (bring it, do not throw it away)\n"
+        .. "✅ Family card (KK)\n"
+        .. "No police letter and no new recording needed.\n\n"
+        .. "Where: {kantor.nama}, {kantor.alamat}, or another civil-registration office.\n"
+        .. "Time: often the same day; some offices take up to 14 working days.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
   },
 
-  nik_ok = say {
-    { "Terima kasih. NIK {nik} tercatat dengan format yang benar.",
-      en = "Thank you. NIK {nik} has a valid format." },
-    go = "start",
+  ubah = say {
+    { "*Perubahan data KTP-el*\n"
+      .. "Syarat:\n"
+      .. "✅ Kartu Keluarga (KK) yang sudah memuat data baru (ubah KK dulu bila belum)\n"
+      .. "✅ Bukti perubahan: buku nikah/akta perkawinan atau putusan pengadilan (status "
+      .. "kawin), ijazah (gelar), surat keterangan dari tempat kerja (pekerjaan)\n"
+      .. "✅ KTP-el lama\n"
+      .. "Alamat pindah ke kota lain? Itu layanan Pindah (ketik PINDAH).\n\n"
+      .. "Tempat: hanya di Dukcapil domisili Anda: {kantor.nama}, {kantor.alamat}.\n"
+      .. "Waktu: paling lama 14 hari kerja.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Change of KTP-el data*\n"
+        .. "Requirements:\n"
+        .. "✅ A family card (KK) that already shows the new data (update the KK first)\n"
+        .. "✅ Proof of the change: marriage book or court decision (marital status), diploma "
+        .. "(title), employer letter (occupation)\n"
+        .. "✅ The old KTP-el\n"
+        .. "Moving to another city? That is the Moving service (type PINDAH).\n\n"
+        .. "Where: only at the office of your domicile: {kantor.nama}, {kantor.alamat}.\n"
+        .. "Time: up to 14 working days.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  lagi = menu {
+    { "Ada lagi yang bisa kami bantu?", en = "Anything else?" },
+    { "Layanan KTP-el lain", en = "Other KTP-el help", go = "start" },
+    { "Menu utama", en = "Main menu", go = "main.menu" },
+    { "Selesai", en = "Done", go = "main.tutup", keywords = { "tidak", "sudah", "cukup" } },
   },
 }

@@ -1,0 +1,95 @@
+-- AKTA KELAHIRAN, termasuk jalur SPTJM bila tidak ada buku nikah.
+-- Birth certificate, including the SPTJM route when there is no marriage book.
+return flow {
+  id = "akta_lahir",
+  title = { "Akta kelahiran", en = "Birth certificate" },
+  keywords = {
+    "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi",
+    { "tidak ada buku nikah", "tanpa buku nikah", "belum punya buku nikah", "sptjm",
+      "nikah siri", "buku nikah hilang", "tidak punya surat nikah", go = "sptjm" },
+    { "akta terlambat", "lapor terlambat", "telat lapor", "lewat 60 hari", "akta dewasa", go = "terlambat" },
+    { "belum jadi", "belum selesai", go = "status.start" },
+  },
+
+  masuk = run(function(c) return c:route(c.text, "akta_lahir") or "start" end),
+
+  start = menu {
+    { "Akta kelahiran. Pilih yang sesuai:", en = "Birth certificate. Please choose:" },
+    { "Syarat akta kelahiran", en = "Requirements", go = "syarat" },
+    { "Tanpa buku nikah", en = "No marriage book", go = "sptjm",
+      desc = { "Lewat SPTJM", en = "Through an SPTJM" } },
+    { "Lapor terlambat", en = "Late registration", go = "terlambat",
+      desc = { "Lewat 60 hari", en = "After 60 days" } },
+    { "Menu utama", en = "Main menu", go = "main.menu" },
+  },
+
+  syarat = say {
+    { "*Akta kelahiran*\n"
+      .. "Syarat:\n"
+      .. "✅ Surat keterangan lahir dari rumah sakit/puskesmas/bidan (bila tidak ada: surat "
+      .. "pernyataan tanggung jawab mutlak/SPTJM kebenaran data kelahiran)\n"
+      .. "✅ Kartu Keluarga (KK)\n"
+      .. "✅ KTP-el ayah dan ibu\n"
+      .. "✅ Buku nikah/akta perkawinan orang tua (bila tidak ada, lihat pilihan Tanpa buku nikah)\n"
+      .. "✅ 2 orang saksi\n\n"
+      .. "Laporkan paling lambat 60 hari setelah lahir. Sekaligus bisa tambah anak di KK dan KIA.\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}, atau lewat layanan daring daerah Anda.\n"
+      .. "Waktu: umumnya selesai di hari yang sama bila berkas lengkap.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Birth certificate*\n"
+        .. "Requirements:\n"
+        .. "✅ Birth letter from the hospital, health centre or midwife (if none: a signed "
+        .. "statement of full responsibility, SPTJM, on the birth data)\n"
+        .. "✅ Family card (KK)\n"
+        .. "✅ Both parents' KTP-el\n"
+        .. "✅ The parents' marriage book or certificate (if none, see No marriage book)\n"
+        .. "✅ 2 witnesses\n\n"
+        .. "Report within 60 days of the birth. The child can be added to the KK and get a KIA "
+        .. "at the same time.\nWhere: {kantor.nama}, {kantor.alamat}, or your region's online "
+        .. "service.\nTime: usually the same day when the papers are complete.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  sptjm = say {
+    { "*Akta kelahiran tanpa buku nikah (SPTJM)*\n"
+      .. "Bila orang tua tidak punya buku nikah/akta perkawinan, akta tetap bisa dibuat dengan "
+      .. "SPTJM kebenaran sebagai pasangan suami istri, ditandatangani kedua orang tua dan 2 saksi.\n"
+      .. "Syarat lain sama: surat keterangan lahir, KK, KTP-el orang tua.\n"
+      .. "Di akta tertulis: \"anak dari ayah ... dan ibu ..., yang perkawinannya belum tercatat "
+      .. "sesuai ketentuan\".\n"
+      .. "Formulir SPTJM tersedia gratis di {kantor.nama}.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Birth certificate without a marriage book (SPTJM)*\n"
+        .. "If the parents have no marriage book, the certificate can still be made with an "
+        .. "SPTJM statement that they are husband and wife, signed by both parents and 2 "
+        .. "witnesses.\nThe other papers are the same: birth letter, KK, parents' KTP-el.\n"
+        .. "The certificate then says the parents' marriage is not yet registered.\n"
+        .. "SPTJM forms are free at {kantor.nama}.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  terlambat = say {
+    { "*Akta kelahiran terlambat* (lewat 60 hari)\n"
+      .. "Akta tetap bisa dibuat dengan syarat yang sama. Sebagian daerah mengenakan denda "
+      .. "keterlambatan menurut peraturan daerah; banyak daerah sudah menghapusnya. Tanyakan di "
+      .. "loket dan minta bukti resmi bila ada denda.\n"
+      .. "Pembuatan akta sendiri GRATIS. Tolak dan laporkan bila ada yang meminta uang tanpa "
+      .. "bukti resmi.",
+      en = "*Late birth registration* (after 60 days)\n"
+        .. "The certificate can still be made with the same papers. Some regions charge a late "
+        .. "fine under a local bylaw; many have abolished it. Ask at the counter and ask for an "
+        .. "official receipt if there is a fine.\n"
+        .. "The certificate itself is FREE. Refuse and report anyone asking for money without "
+        .. "an official receipt." },
+    go = "lagi",
+  },
+
+  lagi = menu {
+    { "Ada lagi yang bisa kami bantu?", en = "Anything else?" },
+    { "Info akta lain", en = "Other certificate help", go = "start" },
+    { "Menu utama", en = "Main menu", go = "main.menu" },
+    { "Selesai", en = "Done", go = "main.tutup", keywords = { "tidak", "sudah", "cukup" } },
+  },
+}
