@@ -122,8 +122,10 @@ static int set_option(struct lk_server_config *c, const char *key, const char *v
         return set_path(c->flows_dir, sizeof c->flows_dir, v);
     if (!strcmp(key, "db"))
         return set_path(c->db_path, sizeof c->db_path, v);
-    if (!strcmp(key, "widget-dir") || !strcmp(key, "widget_dir"))
+    if (!strcmp(key, "widget-dir") || !strcmp(key, "widget_dir")) {
+        c->widget_dir_set = 1;
         return set_path(c->widget_dir, sizeof c->widget_dir, v);
+    }
     if (!strcmp(key, "origin") || !strcmp(key, "origins")) {
         char buf[4096], *save = NULL;
         snprintf(buf, sizeof buf, "%s", v);

@@ -288,7 +288,7 @@ struct lk_http *lk_http_new(struct lk_engine *e, const char *widget_dir, const c
     struct lk_http *h = lk_xcalloc(1, sizeof *h);
     h->engine = e;
     h->db_path = lk_strdup(db_path);
-    if (load_dir(h, widget_dir, err)) {
+    if (widget_dir && load_dir(h, widget_dir, err)) {
         lk_http_free(h);
         return NULL;
     }

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TICK_US        (500 * LWS_US_PER_MS)
 #define DRAIN_MS       5000   /* longest wait for queued replies at shutdown */
@@ -38,6 +40,7 @@ struct server {
     struct lws_protocols protocols[4];
     struct lws_http_mount wa_mount;
     lws_retry_bo_t retry;
+    char widget_path[1100];
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -139,6 +142,35 @@ static void raise_fd_limit(void)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* The widget folder: as given; by default ./web-widget, else the one beside the
+ * executable (a checkout run from elsewhere); NULL when there is none (health only). */
+static const char *widget_dir(const struct lk_server_config *c, char *buf, size_t cap)
+{
+    char exe[1024];
+    ssize_t n;
+    if (c->widget_dir_set || is_dir(c->widget_dir))
+        return c->widget_dir;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        snprintf(buf, cap, "%s/web-widget", exe);
+        if (is_dir(buf))
+            return buf;
+    }
+    lk_warn("folder widget tidak ada / no widget folder (%s): hanya / only /ws dan /healthz",
+            c->widget_dir);
+    return NULL;
 }
 
 static struct lws_context *make_context(struct server *s)
@@ -248,7 +280,8 @@ static int start(struct server *s, struct lk_error *err)
     s->wa = lk_whatsapp_new(s->engine, err);
     if (!s->wa && err->text[0])
         return LK_ERR;
-    s->http = lk_http_new(s->engine, c->widget_dir, c->db_path, err);
+    s->http = lk_http_new(s->engine, widget_dir(c, s->widget_path, sizeof s->widget_path),
+                          c->db_path, err);
     if (!s->http)
         return LK_ERR;
     build_origins(s);

@@ -10,7 +10,7 @@
 struct lk_http;  /* opaque */
 
 /* Reads widget_dir (loket.js, loket.css, demo.html and other assets). NULL with err set
- * when the directory or the demo page cannot be read. */
+ * when the directory or the demo page cannot be read. widget_dir NULL: /healthz only. */
 struct lk_http *lk_http_new(struct lk_engine *e, const char *widget_dir, const char *db_path,
                             struct lk_error *err);
 void lk_http_free(struct lk_http *h);

@@ -13,7 +13,8 @@ struct lk_server_config {
     int port;                 /* default 8080 */
     char flows_dir[1024];     /* default "flows" */
     char db_path[1024];       /* default "data/loket.db" */
-    char widget_dir[1024];    /* default "web-widget" */
+    char widget_dir[1024];    /* default "web-widget" here, else beside the executable */
+    int widget_dir_set;       /* given explicitly: a missing folder is an error */
     char *origins[LK_SERVER_MAX_ORIGINS];  /* allowed Origins; none given: same host */
     size_t n_origins;
     size_t max_message;       /* bytes, default 4096 */
