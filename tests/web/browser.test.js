@@ -101,7 +101,8 @@ async function main() {
       await page.waitForSelector(W.botText('Layanan KTP-el'));
       await page.fill(W.input, '1');
       await page.press(W.input, 'Enter');
-      await page.waitForSelector(W.botText('Syarat rekam KTP-el'));
+      await page.waitForSelector(W.botText('Berusia 17 tahun'));
+      await page.waitForSelector(W.botText('Ada lagi'));
       await page.waitForSelector('#loket-chat-widget >> css=.msg.user .state >> text=Terkirim');
       const times = await page.$$eval('#loket-chat-widget >> css=.msg time', (els) => els.map((e) => e.textContent));
       ok(times.length >= 4 && times.every((t) => /^\d\d\.\d\d$/.test(t)), 'timestamps', times);
@@ -114,10 +115,11 @@ async function main() {
     await test('reload shows the history', async () => {
       await page.reload({ waitUntil: 'load' });
       await page.waitForSelector(W.panel, { state: 'visible' });
-      await page.waitForSelector(W.botText('Syarat rekam KTP-el'));
+      await page.waitForSelector(W.botText('Berusia 17 tahun'));
       const users = await page.$$eval('#loket-chat-widget >> css=.msg.user .text', (els) => els.map((e) => e.textContent));
       ok(users.some((t) => /KTP-el$/.test(t)) && users.some((t) => /1$/.test(t)), 'earlier user messages', users);
-      ok(await page.isVisible(W.option('Rekam KTP-el baru')), 'last menu buttons are back');
+      await page.waitForSelector(W.option('Layanan KTP-el lain'));
+      ok(await page.isVisible(W.option('Layanan KTP-el lain')), 'last menu buttons are back');
     });
 
     await test('bot text with HTML is shown as text and runs nothing', async () => {
@@ -190,7 +192,7 @@ async function main() {
       ok(await shadowActive(p) === 'input', 'focus back in the input after choosing', await shadowActive(p));
       await p.keyboard.type('2');
       await p.keyboard.press('Enter');
-      await p.waitForSelector(W.botText('Kartu Keluarga'));
+      await p.waitForSelector(W.botText('Layanan Kartu Keluarga'));
       await p.keyboard.press('Escape');
       await p.waitForSelector(W.panel, { state: 'hidden' });
       ok(await shadowActive(p) === 'launcher', 'Escape closes, focus back on the launcher', await shadowActive(p));
