@@ -227,9 +227,13 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
         lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_HANDOFF_WAITING));
         return;
     }
-    if (lk_runtime_input(t, text, ev->choice_id))
+    int score;
+    struct lk_node *kw = lk_runtime_keyword(t->fs, text, &score);
+    /* a phrase of two or more words ("ktp hilang") says more than one menu word ("KTP") */
+    int specific = kw && score >= 200 && !ev->choice_id && !lk_match_number(text) &&
+                   t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU;
+    if (!specific && lk_runtime_input(t, text, ev->choice_id))
         return;
-    struct lk_node *kw = lk_runtime_keyword(t->fs, text);
     if (kw) {
         t->pos->misunderstood = 0;
         t->pos->waiting = t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU

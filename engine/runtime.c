@@ -482,17 +482,19 @@ int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id)
     return 0;
 }
 
-struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text)
+struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, int *score)
 {
     struct lk_node *best = NULL;
     int best_score = 0;
     for (size_t i = 0; text && i < fs->n_flows; i++)
         for (size_t k = 0; k < fs->flows[i].n_keywords; k++) {
-            int score = lk_match_phrase(text, fs->flows[i].keywords[k].phrase);
-            if (score > best_score) {
-                best_score = score;
+            int s = lk_match_phrase(text, fs->flows[i].keywords[k].phrase);
+            if (s > best_score) {
+                best_score = s;
                 best = fs->flows[i].keywords[k].target;
             }
         }
+    if (score)
+        *score = best_score;
     return best;
 }
