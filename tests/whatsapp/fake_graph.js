@@ -6,7 +6,9 @@
 //
 // As a module: const g = await startFakeGraph(); g.url, g.requests, g.setMode('500'), g.close().
 // As a program (try-out and benchmark): node tests/whatsapp/fake_graph.js [--port N] [--quiet]
-//   control: POST /_mode {"mode":"500","delay_ms":300}; GET /_requests; GET /_stats; POST /_reset
+//   [--first-only: keep only each recipient's first reply time, for the benchmark]
+//   control: POST /_mode {"mode":"500","delay_ms":300}; GET /_requests; GET /_first; GET /_stats;
+//   POST /_reset
 'use strict';
 
 const http = require('http');
@@ -25,6 +27,7 @@ function startFakeGraph(opts = {}) {
   const g = {
     requests: [], mode: opts.mode || 'ok', delayMs: opts.delayMs || 300, counter: 0,
     keep: opts.keep !== false, accepted: 0, firstAt: 0, lastAt: 0, waiters: [],
+    firstReply: opts.firstOnly ? new Map() : null,  // recipient -> ms of its first accepted reply
   };
   g.setMode = (mode, delayMs) => { g.mode = mode; if (delayMs !== undefined) g.delayMs = delayMs; };
   g.acceptedBodies = () => g.requests.filter((r) => r.status === 200 && r.body && !r.body.status);
@@ -71,6 +74,7 @@ function startFakeGraph(opts = {}) {
       if (rec.body && rec.body.status === 'read') return answer(res, rec, 200, { success: true });
       rec.wamid = `wamid.FAKE${++g.counter}`;
       const to = rec.body && (rec.body.to || rec.body.recipient);
+      if (g.firstReply && to && !g.firstReply.has(to)) g.firstReply.set(to, Date.now());
       answer(res, rec, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: rec.wamid }] });
     };
     if (mode === 'slow') setTimeout(ok, g.delayMs); else ok();
@@ -84,6 +88,7 @@ function startFakeGraph(opts = {}) {
       return send({ mode: g.mode });
     }
     if (req.url === '/_requests') return send(g.requests);
+    if (req.url === '/_first') return send(Object.fromEntries(g.firstReply || []));
     if (req.url === '/_stats') return send({ requests: g.requests.length, accepted: g.accepted, first_at: g.firstAt, last_at: g.lastAt, mode: g.mode });
     if (req.url === '/_reset') { g.requests = []; g.accepted = 0; g.firstAt = g.lastAt = 0; return send({ ok: true }); }
     res.writeHead(404); res.end();
@@ -123,7 +128,8 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   const port = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : 0;
   const quiet = args.includes('--quiet');
-  startFakeGraph({ port, keep: !args.includes('--no-keep') }).then((g) => {
+  const firstOnly = args.includes('--first-only');
+  startFakeGraph({ port, keep: !args.includes('--no-keep') && !firstOnly, firstOnly }).then((g) => {
     console.log(`Graph API palsu / fake Graph API: ${g.url}`);
     if (!quiet) {
       const orig = g._wake;
