@@ -1,6 +1,6 @@
 /* Unit tests for match.c: normal form, slang, typo tolerance, menu numbers and words,
  * keyword phrases, commands, and hostile input (invalid UTF-8, empty, 100 KB). The
- * citizen strings come from docs/corpus "cara warga menulis". */
+ * citizen strings are real ones from the "cara warga menulis" corpus. */
 #include "harness.h"
 #include "match.h"
 
