@@ -1,10 +1,75 @@
-/* loket tickets. Placeholder until the subcommand lands. */
+/* loket tickets: lists the complaint tickets citizens filed through the flows, for staff
+ * who follow them up. Read-only. */
 #include "cli.h"
+#include "cli_opts.h"
+#include "log.h"
+#include "store_office.h"
+
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void usage(FILE *out)
+{
+    fputs("Pemakaian / usage: loket tickets [--status open] [--db FILE]\n\n"
+          "Menampilkan pengaduan warga: nomor tiket, waktu, kategori, status, kontak, isi.\n"
+          "Lists citizens' complaint tickets: number, time, category, status, contact, text.\n\n"
+          "  --status S  hanya tiket berstatus S (misalnya open) / only tickets with status S\n"
+          "  --db FILE   basis data / database (default data/loket.db)\n", out);
+}
+
+struct listing {
+    size_t n;
+};
+
+static int print_ticket(const struct lk_office_ticket *t, void *ud)
+{
+    struct listing *l = ud;
+    char at[32];
+    time_t secs = (time_t)(t->created_ms / 1000);
+    struct tm tm;
+    localtime_r(&secs, &tm);
+    strftime(at, sizeof at, "%Y-%m-%d %H:%M", &tm);
+    printf("%s  %s  %-6s  %s\n", t->number, at, t->status ? t->status : "-",
+           t->category ? t->category : "-");
+    printf("    kontak/contact: %s\n", t->anonymous ? "anonim / anonymous"
+                                       : t->contact ? t->contact : "-");
+    printf("    %s\n", t->description ? t->description : "");
+    l->n++;
+    return 0;
+}
 
 int lk_cmd_tickets(int argc, char **argv)
 {
-    (void)argc;
-    fprintf(stderr, "loket tickets: belum tersedia / not available yet\n");
-    return 2;
+    const char *db = "data/loket.db", *status = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (lk_is_help(argv[i])) {
+            usage(stdout);
+            return 0;
+        }
+        if (!lk_opt(argc, argv, &i, "--db", &db) && !lk_opt(argc, argv, &i, "--status", &status)) {
+            fprintf(stderr, "loket tickets: opsi tidak dikenal / unknown option '%s'\n\n",
+                    argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    lk_log_set_level(LK_LOG_WARN);
+    struct lk_error err;
+    struct lk_store_options so = {db, 0, 0, 1};
+    struct lk_store *st = lk_store_open(&so, &err);
+    if (!st) {
+        fprintf(stderr, "loket tickets: %s\n", err.text);
+        return 1;
+    }
+    struct listing l = {0};
+    int rc = lk_office_each_ticket(st, status, print_ticket, &l, &err);
+    lk_store_close(st);
+    if (rc != LK_OK) {
+        fprintf(stderr, "loket tickets: %s\n", err.text);
+        return 1;
+    }
+    printf("%zu tiket%s%s / %zu tickets\n", l.n, status ? " berstatus " : "", status ? status : "",
+           l.n);
+    return 0;
 }
