@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# WebSocket load benchmark of `loket serve` with the load generator of ../shared/bench:
+# N connections, each running the scripted conversation of bench/ws_script.txt through the
+# default flows (send, wait for the reply that ends the turn, repeat), every turn durable
+# (synchronous=FULL). Prints turns/s, p50/p95/p99 latency, connections held and server
+# memory per connection, then a paced run at half the measured rate for its p99.
+#
+# usage: bench/ws.sh [CONNS...]        default: 100 1000 10000
+# env:   DURATION=20      seconds measured per row (1..50)
+#        LOKET=./loket    binary;  FLOWS=flows
+#        BENCH_SRC=../shared/bench   the shared load generator (copied, never changed)
+#        WITH_PEERS=1     run the whole side-by-side pass instead (run-all.sh: echo-c,
+#                         echo-node, botkit and these Loket rows, twice; about 15 minutes)
+#        PACED=0          skip the paced run
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+src=${BENCH_SRC:-$root/../shared/bench}
+loket=$(cd "$root" && realpath "${LOKET:-./loket}")
+flows=$(cd "$root" && realpath "${FLOWS:-flows}")
+dur=${DURATION:-20}
+conns=("$@")
+[ ${#conns[@]} -gt 0 ] || conns=(100 1000 10000)
+
+[ -x "$loket" ] || { echo "ws.sh: $loket tidak ada / missing: run make" >&2; exit 1; }
+[ -d "$src/loadgen" ] || { echo "ws.sh: load generator not found in $src (set BENCH_SRC)" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/loket-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cp -r "$src"/. "$work"/
+chmod -R u+w "$work"
+cp "$root/bench/ws_script.txt" "$work/loadgen/scripts/engine.txt"
+cp -r "$flows" "$work/flows"   # a snapshot: an edit during the run must not hot-reload into it
+flows=$work/flows
+mkdir -p "$root/build/bench"
+log="$root/build/bench/ws-setup.log"
+if [ -n "${WITH_PEERS:-}" ]; then
+  (cd "$work" && ./setup.sh) > "$log" 2>&1 || { cat "$log"; exit 1; }
+else
+  make -C "$work/loadgen" > "$log" 2>&1 || { cat "$log"; exit 1; }
+fi
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export ENGINE_PORT=$port
+export ENGINE_CMD="$root/bench/ws-serve.sh $loket $port $work/loket.db --flows $flows"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results="$root/build/bench/ws-$stamp.jsonl"
+
+if [ -n "${WITH_PEERS:-}" ]; then
+  rows=""
+  for n in "${conns[@]}"; do rows="$rows${rows:+;}engine $n"; done
+  (cd "$work" && EXTRA_ROWS="$rows" DURATION=$dur ./run-all.sh)
+  cp "$work"/results/2*.jsonl "$root/build/bench/" 2>/dev/null || true
+  cp "$work"/results/2*.md "$root/build/bench/" 2>/dev/null || true
+  results=$(ls -t "$work"/results/2*.jsonl | head -1)
+else
+  for n in "${conns[@]}"; do
+    RESULTS="$results" "$work/run-one.sh" engine "$n" "$dur" "loket" || true
+    sleep 2
+  done
+fi
+
+# Paced: half of the best measured rate at 1,000 connections (or the largest row), for p99.
+if [ "${PACED:-1}" != 0 ] && [ -s "$results" ]; then
+  read -r pconns rate < <(node -e '
+    const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse)
+      .filter((r) => r.target === "engine" && r.loadgen).map((r) => r.loadgen);
+    const pick = rows.filter((r) => r.conns === 1000)[0] || rows[rows.length - 1];
+    console.log(pick ? `${pick.conns} ${Math.round(pick.turns_per_s)}` : "0 0");' "$results")
+  if [ "$rate" -gt 0 ]; then
+    # closed loop: rate = conns / (latency + think); at half the rate, think ~ 2*conns/rate
+    think=$(( 2 * pconns * 1000 / rate ))
+    echo "ws.sh: paced run, $pconns connections, think ${think} ms (about $((rate / 2)) turns/s)" >&2
+    THINK_MS=$think RESULTS="$results.paced" "$work/run-one.sh" engine "$pconns" "$dur" "loket paced" || true
+    cat "$results.paced" >> "$results"
+    rm -f "$results.paced"
+  fi
+fi
+
+cp "$results" "$root/build/bench/ws-last.jsonl"
+echo
+echo "== Loket WebSocket benchmark ($(nproc) cores, every turn committed with synchronous=FULL)"
+node -e '
+  const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse)
+    .filter((r) => r.loadgen);
+  const f = (x, d = 0) => x === null || x === undefined ? "-" : Number(x).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+  console.log("| target | conns | think ms | turns/s | p50 ms | p95 ms | p99 ms | errors | held at end | server CPU % | RSS idle MiB | RSS peak MiB | KiB/conn idle | KiB/conn load |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const r of rows) { const g = r.loadgen;
+    console.log(`| ${r.target}${r.run ? " " + r.run : ""} | ${f(g.conns)} | ${f(g.think_ms)} | ${f(g.turns_per_s)} | ${f(g.p50_ms, 2)} | ${f(g.p95_ms, 2)} | ${f(g.p99_ms, 2)} | ${f(g.errors)} | ${f(g.open_end)} | ${f(g.server_cpu_pct)} | ${f(g.rss_idle_kb / 1024, 1)} | ${f(g.rss_peak_kb / 1024, 1)} | ${f(g.kb_per_conn_idle, 1)} | ${f(g.kb_per_conn_load, 1)} |`); }
+' "$results"
+echo
+echo "ws.sh: raw results in build/bench/ws-last.jsonl"
