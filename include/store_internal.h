@@ -1,0 +1,55 @@
+/* Private to the store's own files: store.c (schema, migrations, open and close, reads)
+ * and store_writer.c (batches, the queue, the writer thread). Nothing else includes it;
+ * other modules see only store.h. */
+#ifndef LOKET_STORE_INTERNAL_H
+#define LOKET_STORE_INTERNAL_H
+
+#include "store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+
+/* The writer's statements (SQL in store_writer.c), prepared by store.c at open. */
+enum {
+    W_BEGIN, W_COMMIT, W_ROLLBACK, W_SAVEPOINT, W_RELEASE, W_ROLLBACK_TO,
+    W_PUT_CONVERSATION, W_ADD_MESSAGE, W_ADD_HANDOFF, W_COUNT
+};
+extern const char *const lk_store_writer_sql[W_COUNT];
+
+/* The reader's statements (SQL in store.c). */
+enum {
+    R_FIND_CONVERSATION, R_GET_CONVERSATION, R_HAS_EXTERNAL_ID, R_MESSAGES, R_MESSAGES_LAST,
+    R_CONV_MESSAGES, R_CONV_MESSAGES_LAST, R_COUNT
+};
+
+struct lk_store {
+    char *path;
+    int read_only, sync_full, delay_us;
+    _Atomic int busy_ms;                 /* wanted busy timeout */
+    int writer_busy_ms;                  /* the one the writer's connection has */
+    int schema_version;
+    sqlite3 *wdb, *rdb;                  /* writer's and reader's connections */
+    sqlite3_stmt *w[W_COUNT], *r[R_COUNT];
+    _Atomic int64_t next_conversation_id, next_message_id;
+
+    pthread_mutex_t mu;                  /* guards everything below */
+    pthread_cond_t work;                 /* writer: batches queued, or stopping */
+    pthread_cond_t done;                 /* waiters: committed advanced */
+    struct lk_batch *head, *tail;
+    int queued;
+    uint64_t submitted;
+    _Atomic uint64_t committed;          /* written under mu, read anywhere */
+    int stopping, writer_running;
+    pthread_t writer;
+    void (*on_commit)(void *ud);
+    void *on_commit_ud;
+    struct lk_store_stats stats;
+};
+
+/* Starts the writer thread; stops it after committing everything queued (nothing when
+ * it never started). */
+int lk_store_writer_start(struct lk_store *st, struct lk_error *err);
+void lk_store_writer_stop(struct lk_store *st);
+
+#endif
