@@ -318,6 +318,7 @@ static void node_free(lua_State *L, struct lk_node *n)
         free(o->phrases);
     }
     free(n->options);
+    free(n->run_targets);
     if (L) {
         luaL_unref(L, LUA_REGISTRYINDEX, n->check_ref);
         luaL_unref(L, LUA_REGISTRYINDEX, n->fn_ref);
@@ -684,6 +685,8 @@ static void mark_from(struct lk_node *r, char *seen, struct lk_node *base_of_all
         for (size_t k = 0; k < n->n_options && top < n_all; k++)
             if (n->options[k].target)
                 stack[top++] = n->options[k].target;
+        for (size_t k = 0; k < n->n_run_targets && top < n_all; k++)
+            stack[top++] = n->run_targets[k];
     }
     free(stack);
 }
@@ -719,9 +722,74 @@ static void check_reachable(struct lk_flowset *fs, struct lk_diags *d)
     free(seen);
 }
 
+/* Adds the node a quoted word in a run function names, once. */
+static void add_run_target(struct lk_flowset *fs, struct lk_node *n, const char *word)
+{
+    struct lk_node *t = lk_flowset_resolve(fs, n->flow, word);
+    for (size_t i = 0; t && i < n->n_run_targets; i++)
+        if (n->run_targets[i] == t)
+            return;
+    if (!t)
+        return;
+    n->run_targets = lk_xrealloc(n->run_targets, (n->n_run_targets + 1) * sizeof *t);
+    n->run_targets[n->n_run_targets++] = t;
+}
+
+/* Scans lines first..last of src for quoted strings naming nodes. */
+static void scan_run_source(struct lk_flowset *fs, struct lk_node *n, const char *src, int first,
+                            int last)
+{
+    int line = 1;
+    for (const char *p = src; *p && line <= last; p++) {
+        if (*p == '\n') {
+            line++;
+            continue;
+        }
+        if (line < first || (*p != '"' && *p != '\''))
+            continue;
+        const char *end = strchr(p + 1, *p);
+        const char *nl = strchr(p + 1, '\n');
+        if (!end || (nl && nl < end) || end - p > 128) {
+            continue;
+        }
+        char *word = lk_strndup(p + 1, (size_t)(end - p - 1));
+        add_run_target(fs, n, word);
+        free(word);
+        p = end;
+    }
+}
+
+/* Where each run node may go, read from the quoted names in its source lines: a run
+ * node's returned target cannot be known before it runs, but its text says it. */
+static void find_run_targets(struct lk_flowset *fs)
+{
+    lua_State *L = lk_sandbox_state(fs->sb);
+    for (size_t i = 0; i < fs->n_flows; i++) {
+        struct lk_flow *f = &fs->flows[i];
+        char *src = NULL;
+        for (size_t k = 0; k < f->n_nodes; k++) {
+            struct lk_node *n = &f->nodes[k];
+            if (n->kind != LK_NODE_RUN || n->fn_ref == LUA_NOREF)
+                continue;
+            struct lk_error err;
+            size_t size;
+            if (!src && !(src = read_file(f->file, &size, &err)))
+                break;
+            lua_Debug ar;
+            lua_rawgeti(L, LUA_REGISTRYINDEX, n->fn_ref);      /* fn */
+            if (lua_type(L, -1) == LUA_TFUNCTION && lua_getinfo(L, ">S", &ar))
+                scan_run_source(fs, n, src, ar.linedefined, ar.lastlinedefined);
+            else
+                lua_pop(L, 1);
+        }
+        free(src);
+    }
+}
+
 static void finish(struct lk_flowset *fs, struct lk_diags *d, const char *dir)
 {
     link_flows(fs, d);
+    find_run_targets(fs);
     fs->main = lk_flowset_flow(fs, fs->settings.main_flow);
     if (!fs->main && fs->n_flows)
         lk_diags_add(d, 1, dir, 0,

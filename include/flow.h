@@ -47,6 +47,9 @@ struct lk_node {
     struct lk_option *options;
     size_t n_options;
     int fn_ref;               /* run: Lua function (registry ref) */
+    struct lk_node **run_targets;  /* run: nodes its source names in quotes ("start"): where
+                                      it may go, for the checker and the graph */
+    size_t n_run_targets;
     char *reason;             /* handoff: why, for the officer */
 };
 
