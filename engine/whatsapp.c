@@ -295,17 +295,24 @@ static void inbatch_free(struct inbatch *b)
     free(b);
 }
 
-/* Feeds the committed webhooks' new messages, at most *budget turns. */
-static int feed_committed(struct lk_whatsapp *wa, uint64_t done, int *budget)
+/* Answers every webhook whose rows are committed (before any turn is fed). */
+static void answer_committed(struct lk_whatsapp *wa, uint64_t done)
 {
-    while (wa->in_head && wa->in_head->ticket <= done) {
-        struct inbatch *b = wa->in_head;
+    for (struct inbatch *b = wa->in_head; b && b->ticket <= done; b = b->next)
         if (b->wsi) {
             struct session *ss = lws_wsi_user(b->wsi);
             ss->held = NULL;
             respond(b->wsi, ss, b->w.stored ? 200 : 500, b->w.stored ? "OK" : "");
             b->wsi = NULL;
         }
+}
+
+/* Feeds the committed webhooks' new messages, at most *budget turns. */
+static int feed_committed(struct lk_whatsapp *wa, uint64_t done, int *budget)
+{
+    answer_committed(wa, done);
+    while (wa->in_head && wa->in_head->ticket <= done) {
+        struct inbatch *b = wa->in_head;
         for (; b->w.stored && b->fed < b->w.n_msgs; b->fed++) {
             const struct lk_wa_inbound *m = &b->w.msgs[b->fed];
             if (!m->is_new || !m->feed)
