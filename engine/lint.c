@@ -1,12 +1,54 @@
 /* Warnings for staff beyond loading: per node, what WhatsApp cannot show as typed
- * (button and list-row title lengths, more than 10 options, body over 1024 characters). */
+ * (button and list-row title lengths, more than 10 options, body over 1024 characters),
+ * and options a citizen's words would pick ambiguously (typing one option's title or
+ * keyword picks another option, or none). */
 #include "lint.h"
+#include "match.h"
 
 #include <string.h>
+
+#define MAX_LINT_OPTIONS 64
+
+/* Types each option's title and keywords into the menu, as a citizen would, and warns
+ * when that does not pick the option itself. */
+static void lint_ambiguous(const struct lk_node *n, struct lk_diags *d)
+{
+    struct lk_match_item items[MAX_LINT_OPTIONS];
+    size_t count = n->n_options < MAX_LINT_OPTIONS ? n->n_options : MAX_LINT_OPTIONS;
+    for (size_t i = 0; i < count; i++)
+        items[i] = (struct lk_match_item){n->options[i].id, n->options[i].phrases,
+                                          n->options[i].n_phrases};
+    for (size_t i = 0; i < count; i++) {
+        const struct lk_option *o = &n->options[i];
+        for (size_t p = 0; p < o->n_phrases; p++) {
+            int got = lk_match_menu(o->phrases[p], items, count);
+            if (got == (int)i || lk_match_number(o->phrases[p]))
+                continue;
+            if (got >= 0)
+                lk_diags_add(d, 0, n->flow->file, n->line,
+                             "node '%s': warga yang mengetik '%s' mendapat pilihan '%s', bukan "
+                             "'%s'; bedakan kata-katanya / typing '%s' picks option '%s', not "
+                             "'%s'", n->name, o->phrases[p], n->options[got].title.id,
+                             o->title.id, o->phrases[p], n->options[got].title.id, o->title.id);
+            else
+                lk_diags_add(d, 0, n->flow->file, n->line,
+                             "node '%s': warga yang mengetik '%s' tidak mendapat pilihan '%s' "
+                             "(%s); bedakan kata-katanya / typing '%s' does not pick option "
+                             "'%s' (%s)", n->name, o->phrases[p], o->title.id,
+                             got == LK_MATCH_AMBIGUOUS ? "tertukar dengan pilihan lain"
+                                                       : "tidak dikenali",
+                             o->phrases[p], o->title.id,
+                             got == LK_MATCH_AMBIGUOUS ? "ambiguous" : "not recognised");
+            break;  /* one finding per option is enough */
+        }
+    }
+}
 
 static void lint_node(const struct lk_node *n, struct lk_diags *d)
 {
     const char *file = n->flow->file;
+    if (n->kind == LK_NODE_MENU)
+        lint_ambiguous(n, d);
     if (n->kind == LK_NODE_MENU && n->n_options > 10)
         lk_diags_add(d, 0, file, n->line,
                      "node '%s': %zu pilihan; WhatsApp hanya menampilkan 10 dalam daftar, "
