@@ -192,7 +192,7 @@ static int check_file(const char *path, int must_exist, struct lk_error *err)
 
 static int open_connection(struct lk_store *st, int flags, sqlite3 **pDb, struct lk_error *err)
 {
-    int rc = sqlite3_open_v2(st->path, pDb, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(st->path, pDb, flags, NULL);
     if (rc != SQLITE_OK) {
         set_cannot_open(err, st->path, *pDb ? sqlite3_errmsg(*pDb) : sqlite3_errstr(rc));
         return LK_ERR;
@@ -340,7 +340,8 @@ static int open_writer(struct lk_store *st, struct lk_error *err)
 {
     if (make_parent_dirs(st->path, err) || check_file(st->path, 0, err))
         return LK_ERR;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* Only the writer thread uses this connection once open: no mutex. */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (open_connection(st, flags, &st->wdb, err))
         return LK_ERR;
     if (sqlite3_db_readonly(st->wdb, "main") != 0) {
@@ -355,7 +356,8 @@ static int open_writer(struct lk_store *st, struct lk_error *err)
     return prepare_all(st, st->wdb, lk_store_writer_sql, W_COUNT, st->w, err);
 }
 
-/* The reader: read-only always. In read_only mode it is the only connection. */
+/* The reader: read-only always, serialized (store_*.c files may read from their own
+ * threads with their own statements). In read_only mode it is the only connection. */
 static int open_reader(struct lk_store *st, struct lk_error *err)
 {
     if (st->read_only && check_file(st->path, 1, err))

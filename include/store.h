@@ -27,7 +27,9 @@ struct lk_store_options {
  * Refuses, with a clear message in err, a file that is not a database, is corrupt or
  * truncated, or a path that cannot be written. Never replaces a bad file. */
 struct lk_store *lk_store_open(const struct lk_store_options *opt, struct lk_error *err);
-/* Commits everything submitted, stops the writer, closes. NULL is fine. */
+/* Commits everything submitted, stops the writer, closes. NULL is fine. While the
+ * database refuses writes (locked, disk full) the writer keeps retrying, and close waits
+ * with it: nothing submitted is thrown away. */
 void lk_store_close(struct lk_store *st);
 
 /* How long a statement waits for another connection's lock before it counts as busy

@@ -479,6 +479,23 @@ done:
     free(path);
 }
 
+static void test_newer_schema(void)
+{
+    subtest("a database from a newer Loket is refused");
+    struct lk_error err;
+    char *path = tpath("newer.db");
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "CREATE TABLE t(x); PRAGMA user_version = 999", NULL, NULL, NULL);
+    sqlite3_close(db);
+    struct lk_store *st = open_path(path, 1, &err);
+    ok(st == NULL && strstr(err.text, "lebih baru") && strstr(err.text, "newer Loket"),
+       "refused: %s", err.text);
+    lk_store_close(st);
+    ok(user_version(path) == 999, "left as it was");
+    free(path);
+}
+
 static void test_unwritable(void)
 {
     subtest("unwritable paths fail cleanly");
@@ -684,6 +701,7 @@ int main(void)
     test_batch_arena();
     test_each_message();
     test_corrupt();
+    test_newer_schema();
     test_unwritable();
     test_read_only();
     test_busy();
