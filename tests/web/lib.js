@@ -69,7 +69,7 @@ async function startServer(opts = {}) {
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
     '--flows', opts.flows || path.join(root, 'flows'),
     '--widget-dir', path.join(root, 'web-widget'), ...(opts.args || [])];
-  const child = spawn(bin, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(opts.env || {}) } });
   const srv = { child, port, db, dir, url: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws`, out: '', err: '' };
   child.stdout.on('data', (d) => { srv.out += d; });
   child.stderr.on('data', (d) => { srv.err += d; });

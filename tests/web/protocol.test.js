@@ -333,6 +333,26 @@ async function main() {
     ok(code === 0, 'exit 0 on SIGINT', { code, err: lim.err.slice(-600) });
   }
 
+  await test('hosts the WhatsApp webhook when LOKET_WA_* is set', async () => {
+    const wa = await startServer({ env: { LOKET_WA_PHONE_NUMBER_ID: '1000', LOKET_WA_TOKEN: 'uji',
+      LOKET_WA_APP_SECRET: 'rahasia', LOKET_WA_VERIFY_TOKEN: 'cocok', LOKET_WA_GRAPH_URL: 'http://127.0.0.1:9/' } });
+    try {
+      ok(/channels on: web, whatsapp/.test(wa.out), 'both channels on', wa.out);
+      const v = await get(`${wa.url}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=cocok&hub.challenge=4242`);
+      ok(v.status === 200 && v.body === '4242', 'webhook verification answered', v);
+      const c = await connect(wa);
+      c.send({ type: 'message', text: 'menu' });
+      ok((await c.next((f) => f.type === 'message')).text.length > 0, 'web chat still works beside it');
+      c.close();
+    } finally {
+      const { code } = await stopServer(wa);
+      ok(code === 0, 'exit 0', { code, err: wa.err.slice(-600) });
+    }
+    let out = '';
+    try { execFileSync(bin, ['serve', '--db', path.join(tempDir('loket-wa-'), 'x.db')], { env: { ...process.env, LOKET_WA_TOKEN: 'x' }, encoding: 'utf8', stdio: 'pipe', timeout: 20000 }); } catch (e) { out = String(e.stderr); ok(e.status === 1, 'half a WhatsApp configuration: exit 1', e.status); }
+    ok(/LOKET_WA_/.test(out), 'says what is missing', out);
+  });
+
   await test('bad arguments are explained', async () => {
     let out = '';
     try { execFileSync(bin, ['serve', '--listen', 'nowhere:99999'], { encoding: 'utf8', stdio: 'pipe', timeout: 10000 }); } catch (e) { out = String(e.stderr); ok(e.status === 2, 'exit 2', e.status); }
