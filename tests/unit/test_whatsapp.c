@@ -138,7 +138,8 @@ static void menu_free(struct lk_out *o)
 static void test_render(void)
 {
     subtest("render text");
-    struct lk_out t = {LK_OUT_TEXT, "Halo, ada yang bisa dibantu? https://dukcapil.go.id", NULL, 0, 1};
+    char hello[] = "Halo, ada yang bisa dibantu? https://dukcapil.go.id";
+    struct lk_out t = {LK_OUT_TEXT, hello, NULL, 0, 1};
     struct lk_wa_msgs m;
     lk_wa_render(&t, "id", "6281234567890", &m);
     ok(m.n == 1, "one text message");
