@@ -4,6 +4,7 @@
 
 const crypto = require('crypto');
 const http = require('http');
+const net = require('net');
 const fs = require('fs');
 const path = require('path');
 const { ok, test, report, sleep, startServer, stopServer, Client, sql, root, bin, tempDir } = require('./lib');
@@ -286,7 +287,7 @@ async function main() {
   await test('settings file and limits', async () => {
     const dir = tempDir('loket-web-lim-');
     const conf = path.join(dir, 'loket.conf');
-    fs.writeFileSync(conf, '# batas ketat untuk uji\nrate = 5\nmax_conns_per_ip = 3\nmax-message = 2048\n');
+    fs.writeFileSync(conf, '# batas ketat untuk uji\nrate = 5\nmax_conns_per_ip = 3\nmax-message = 2048\nping = 1\n');
     lim = await startServer({ dir, args: ['--config', conf] });
     ok(true, 'started with --config');
   });
@@ -328,6 +329,24 @@ async function main() {
       ok((await again.next((f) => f.type === 'message')).text.length > 0, 'a freed slot can be used');
       cs.forEach((x) => x.close());
       again.close();
+    });
+    await test('idle timeout: a silent client is dropped, a live one stays', async () => {
+      const live = await connect(lim);
+      const raw = net.connect(lim.port, '127.0.0.1');
+      let rawData = '', rawClosedAt = 0;
+      const t0 = Date.now();
+      raw.on('data', (d) => { rawData += d.toString('latin1'); });
+      raw.on('close', () => { rawClosedAt = Date.now(); });
+      raw.on('error', () => {});
+      raw.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${lim.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      for (let i = 0; i < 80 && !rawClosedAt; i++) await sleep(100);
+      ok(/^HTTP\/1\.1 101/.test(rawData), 'raw handshake accepted', rawData.slice(0, 40));
+      ok(rawData.includes('\x89'), 'server pinged the idle client');
+      ok(rawClosedAt && rawClosedAt - t0 < 6000, 'silent client dropped within a few seconds', rawClosedAt - t0);
+      ok(live.ws.readyState === 1, 'a client that answers pings stays connected');
+      live.close();
+      raw.destroy();
     });
     const { code } = await stopServer(lim, 'SIGINT');
     ok(code === 0, 'exit 0 on SIGINT', { code, err: lim.err.slice(-600) });
