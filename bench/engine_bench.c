@@ -6,6 +6,7 @@
 #include "log.h"
 #include "store.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +71,8 @@ int main(int argc, char **argv)
         return 1;
     snprintf(db, sizeof db, "%s/bench.db", dir);
     lk_log_set_level(LK_LOG_WARN);
-    struct lk_engine_options opt = {.flows_dir = flows, .db_path = db, .sync_full = 1};
+    int sync_full = !(argc > 4 && strcmp(argv[4], "normal") == 0);
+    struct lk_engine_options opt = {.flows_dir = flows, .db_path = db, .sync_full = sync_full};
     struct lk_error err;
     struct lk_engine *e = lk_engine_new(&opt, &err);
     if (!e) {
@@ -89,6 +91,7 @@ int main(int argc, char **argv)
         snprintf(addr[c], sizeof addr[c], "62812%07d", c);
 
     long rss0 = rss_kib();
+    size_t heap0 = mallinfo2().uordblks;
     int64_t t0 = now_ns();
     size_t k = 0;
     for (int r = 0; r < rounds; r++)
@@ -103,13 +106,12 @@ int main(int argc, char **argv)
                 start_ns[rep.ticket] = s;
             lk_reply_clear(&rep);
         }
-    uint64_t last = lk_store_committed(store) + 1;
     while (lk_store_wait(store, turns, 1000) != LK_OK)
         ;
     int64_t t1 = now_ns();
     usleep(200000);
     long rss1 = rss_kib();
-    (void)last;
+    size_t heap1 = mallinfo2().uordblks;
 
     int64_t *lat = calloc(turns, sizeof *lat);
     size_t n_lat = 0;
@@ -120,14 +122,15 @@ int main(int argc, char **argv)
     qsort(cpu_ns, turns, sizeof *cpu_ns, cmp64);
     double secs = (double)(t1 - t0) / 1e9;
     printf("engine: %d conversations x %d turns = %zu turns, every turn committed "
-           "(WAL, synchronous=FULL)\n", convs, rounds, turns);
+           "(WAL, synchronous=%s)\n", convs, rounds, turns, sync_full ? "FULL" : "NORMAL");
     printf("  throughput      %.0f turns/s (%.2f s)\n", (double)turns / secs, secs);
     printf("  turn to commit  p50 %.3f ms  p99 %.3f ms\n", lat[n_lat / 2] / 1e6,
            lat[n_lat * 99 / 100] / 1e6);
     printf("  turn CPU        p50 %.1f us  p99 %.1f us\n", cpu_ns[turns / 2] / 1e3,
            cpu_ns[turns * 99 / 100] / 1e3);
-    printf("  memory          %.2f KiB per idle conversation (RSS %ld -> %ld KiB)\n",
-           (double)(rss1 - rss0) / convs, rss0, rss1);
+    printf("  memory          %.2f KiB heap per idle conversation (%zu -> %zu KiB in use; "
+           "RSS %ld -> %ld KiB, peak of the queue included)\n",
+           (double)(heap1 - heap0) / 1024 / convs, heap0 / 1024, heap1 / 1024, rss0, rss1);
     lk_engine_free(e);
     free(lat);
     free(cpu_ns);

@@ -350,9 +350,9 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     struct lk_conv *conv = conv_get(e, ev->channel, ev->address);
     int cut = 0, removed;
     char *text = clean_input(ev->text, &cut);
-    struct lk_position pos, before;
+    struct lk_position pos;
     position_load(e->fs, &conv->row, &pos, &removed);
-    position_load(e->fs, &conv->row, &before, &removed);
+    struct lk_node *waiting_before = pos.waiting;
     struct lk_batch *b = lk_batch_new();
     struct lk_turn t = {.fs = e->fs, .pos = &pos, .channel = ev->channel, .input = text,
                         .conversation_id = conv->row.id, .ud = e,
@@ -373,9 +373,9 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
         dispatch(&t, conv, ev, removed);
     }
     if (t.failed) {  /* back to where the citizen stood before this turn */
-        pos.waiting = before.waiting;
+        pos.waiting = waiting_before;
         json_decref(pos.vars);
-        pos.vars = json_incref(before.vars);
+        pos.vars = parse_json(conv->row.vars, 0);
     }
     add_messages(e, b, conv, ev, text, &t, now);
     position_store(&pos, &conv->row);
@@ -388,7 +388,6 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     out->ticket = conv->last_ticket = lk_store_submit(e->store, b);
     free(text);
     position_free(&pos);
-    position_free(&before);
     return LK_OK;
 }
 

@@ -465,6 +465,7 @@ static struct lk_batch *take_group(struct lk_store *st, int *n)
 
 static void *writer_main(void *arg)
 {
+    pthread_setname_np(pthread_self(), "loket-writer");
     struct lk_store *st = arg;
     pthread_mutex_lock(&st->mu);
     for (;;) {
