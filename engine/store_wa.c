@@ -57,7 +57,8 @@ const char lk_wa_schema_sql[] =
 
 enum {
     W_IN_INSERT, W_IN_DONE, W_OUT_INSERT, W_MSG_QUEUED, W_OUT_RESULT, W_MSG_SENT,
-    W_MSG_FAILED, W_ST_UPSERT, W_ST_OUTBOX, W_ST_MESSAGE, W_PRUNE_IN, W_PRUNE_ST, W_COUNT
+    W_MSG_FAILED, W_ST_UPSERT, W_ST_OUTBOX, W_ST_MESSAGE, W_ST_EXISTS, W_PRUNE_IN, W_PRUNE_ST,
+    W_COUNT
 };
 
 static const char *const writer_sql[W_COUNT] = {
@@ -87,6 +88,7 @@ static const char *const writer_sql[W_COUNT] = {
                      "FROM wa_statuses AS s, wa_outbox AS o "
                      "WHERE s.wamid = ?1 AND o.wamid = ?1 AND messages.id = o.message_id "
                      "AND " RANK("s.status") " >= " RANK("messages.status"),
+    [W_ST_EXISTS] = "SELECT 1 FROM wa_statuses WHERE wamid = ?",
     [W_PRUNE_IN] = "DELETE FROM wa_inbox WHERE state = 'done' AND received_at < ?",
     [W_PRUNE_ST] = "DELETE FROM wa_statuses WHERE updated_at < ?",
 };
@@ -304,8 +306,17 @@ static int result_fn(sqlite3 *db, const struct lk_wa_result *r, int64_t now_ms)
     bind_text(p, 2, r->kind == LK_WA_SENT ? r->wamid : r->error);
     rc = run(p);
     /* A status webhook may have come before we learnt the wamid. */
-    if (rc == SQLITE_OK && r->kind == LK_WA_SENT && r->wamid)
-        rc = apply_status(db, r->wamid);
+    if (rc == SQLITE_OK && r->kind == LK_WA_SENT && r->wamid) {
+        sqlite3_stmt *pe = stmt(db, W_ST_EXISTS);
+        if (!pe)
+            return SQLITE_ERROR;
+        bind_text(pe, 1, r->wamid);
+        int found = sqlite3_step(pe) == SQLITE_ROW;
+        sqlite3_reset(pe);
+        sqlite3_clear_bindings(pe);
+        if (found)
+            rc = apply_status(db, r->wamid);
+    }
     return rc;
 }
 
