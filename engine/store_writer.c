@@ -48,6 +48,7 @@ const char *const lk_store_writer_sql[W_COUNT] = {
 #define RETRY_FIRST_MS 10
 #define RETRY_MAX_MS 1000
 #define RETRY_NOW (-100)         /* a dropped batch took the transaction with it */
+#define RETRY_CAREFUL (-101)     /* a batch failed: redo the group a savepoint a batch */
 #define BATCH_INLINE_OPS 4
 #define BATCH_INLINE_BYTES 768
 #define CHUNK_BYTES 4096
@@ -355,8 +356,10 @@ static int write_batch(struct lk_store *st, struct lk_batch *b)
 }
 
 /* One attempt at a group: SQLITE_OK once committed, else an error and an open
- * transaction may be left for the caller to roll back. */
-static int write_group(struct lk_store *st, struct lk_batch *first, int n)
+ * transaction may be left for the caller to roll back. The first attempt runs without
+ * savepoints (they cost 10-15 % of the writer); only when a batch fails is the group
+ * done again carefully, one savepoint a batch, so the failing batch is dropped alone. */
+static int write_group(struct lk_store *st, struct lk_batch *first, int n, int careful)
 {
     int busy_ms = atomic_load(&st->busy_ms);
     if (busy_ms != st->writer_busy_ms)
@@ -368,9 +371,9 @@ static int write_group(struct lk_store *st, struct lk_batch *first, int n)
     for (int i = 0; i < n; i++, b = b->next) {
         if (b->dropped)
             continue;
-        rc = write_batch(st, b);
+        rc = careful ? write_batch(st, b) : write_ops(st, b);
         if (rc != SQLITE_OK)
-            return rc;
+            return careful || is_transient(rc) ? rc : RETRY_CAREFUL;
     }
     return step_reset(st->w[W_COMMIT]);
 }
@@ -386,11 +389,14 @@ static void sleep_ms(int ms)
  * once, and once more when it clears. */
 static void commit_group(struct lk_store *st, struct lk_batch *first, int n)
 {
-    int delay_ms = RETRY_FIRST_MS, retries = 0;
+    int delay_ms = RETRY_FIRST_MS, retries = 0, careful = 0;
     for (;;) {
-        int rc = write_group(st, first, n);
+        int rc = write_group(st, first, n, careful);
         if (rc == SQLITE_OK)
             break;
+        careful |= rc == RETRY_CAREFUL;
+        if (rc == RETRY_CAREFUL)
+            rc = RETRY_NOW;
         if (rc != RETRY_NOW && retries == 0)
             lk_error("store: cannot commit to %s: %s (code %d); retrying, turns wait meanwhile",
                      st->path, describe(st->wdb, rc), rc);
