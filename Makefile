@@ -38,17 +38,24 @@ deps:
 loket: $(BUILD)/loket
 	@cp $< $@
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/loket: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/engine/%.o: engine/%.c $(wildcard include/*.h) | $(BUILD)/engine
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	@echo "  TEST  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB_OBJS) | $(BUILD)/bench
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	@echo "  BENCH $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
 $(BUILD)/engine $(BUILD)/tests $(BUILD)/bench:
 	@mkdir -p $@
