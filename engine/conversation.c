@@ -154,10 +154,15 @@ static void set_language(struct lk_turn *t, const char *lang)
 /* The global command the text is, or -1. */
 static int find_command(struct lk_settings *s, const char *text)
 {
-    for (int c = 0; text && c < LK_CMD__COUNT; c++)
-        if (lk_match_command(text, (const char *const *)s->commands[c], s->n_commands[c]))
-            return c;
-    return -1;
+    if (!text)
+        return -1;
+    struct lk_words *in = lk_words_new(text);
+    int found = -1;
+    for (int c = 0; found < 0 && c < LK_CMD__COUNT; c++)
+        if (lk_words_command(in, s->command_words[c], s->n_commands[c]))
+            found = c;
+    lk_words_free(in);
+    return found;
 }
 
 static void run_command(struct lk_turn *t, struct lk_conv *conv, int cmd)
@@ -228,7 +233,7 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
         return;
     }
     int score;
-    struct lk_node *kw = lk_runtime_keyword(t->fs, text, &score);
+    struct lk_node *kw = lk_runtime_keyword(t->fs, text, NULL, &score);
     /* a phrase of two or more words ("ktp hilang") says more than one menu word ("KTP") */
     int specific = kw && score >= 200 && !ev->choice_id && !lk_match_number(text) &&
                    t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU;

@@ -4,6 +4,7 @@
  * runtime.c's job; the standard texts and commands live in settings.c. */
 #include "flow.h"
 #include "lapi_flow.h"
+#include "match.h"
 #include "settings.h"
 #include "validate.h"
 
@@ -367,7 +368,7 @@ static void read_keywords(struct reader *r, int idx, struct lk_flow *f)
         }
         for (size_t k = 0; k < n; k++) {
             f->keywords = lk_xrealloc(f->keywords, (f->n_keywords + 1) * sizeof *f->keywords);
-            f->keywords[f->n_keywords++] = (struct lk_keyword){phrases[k], lk_strdup(go), NULL};
+            f->keywords[f->n_keywords++] = (struct lk_keyword){.phrase = phrases[k], .go = lk_strdup(go)};
         }
         free(phrases);
         free(go);
@@ -451,6 +452,7 @@ static void flow_free(lua_State *L, struct lk_flow *f)
     for (size_t i = 0; i < f->n_keywords; i++) {
         free(f->keywords[i].phrase);
         free(f->keywords[i].go);
+        lk_words_free(f->keywords[i].words);
     }
     free(f->keywords);
     free(f->id);
@@ -786,9 +788,18 @@ static void find_run_targets(struct lk_flowset *fs)
     }
 }
 
+static void compile_words(struct lk_flowset *fs)
+{
+    for (size_t i = 0; i < fs->n_flows; i++)
+        for (size_t k = 0; k < fs->flows[i].n_keywords; k++)
+            fs->flows[i].keywords[k].words = lk_words_new(fs->flows[i].keywords[k].phrase);
+    lk_settings_compile(&fs->settings);
+}
+
 static void finish(struct lk_flowset *fs, struct lk_diags *d, const char *dir)
 {
     link_flows(fs, d);
+    compile_words(fs);
     find_run_targets(fs);
     fs->main = lk_flowset_flow(fs, fs->settings.main_flow);
     if (!fs->main && fs->n_flows)

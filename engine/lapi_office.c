@@ -193,19 +193,7 @@ static int l_route(lua_State *L)
     luaL_checktype(L, 1, LUA_TTABLE);
     const char *text = luaL_checkstring(L, 2);
     const char *only = luaL_optstring(L, 3, NULL);
-    struct lk_flowset *fs = lk_runtime_current(L)->fs;
-    struct lk_node *best = NULL;
-    int best_score = 0;
-    for (size_t i = 0; i < fs->n_flows; i++) {
-        struct lk_flow *f = &fs->flows[i];
-        for (size_t k = 0; (!only || strcmp(f->id, only) == 0) && k < f->n_keywords; k++) {
-            int score = lk_match_phrase(text, f->keywords[k].phrase);
-            if (score > best_score && f->keywords[k].target) {
-                best_score = score;
-                best = f->keywords[k].target;
-            }
-        }
-    }
+    struct lk_node *best = lk_runtime_keyword(lk_runtime_current(L)->fs, text, only, NULL);
     if (!best) {
         lua_pushnil(L);
         return 1;

@@ -902,20 +902,33 @@ int lk_match_menu(const char *input, const struct lk_match_item *items, size_t n
 
 /* ---- Keyword phrases and commands --------------------------------------------------- */
 
-int lk_match_phrase(const char *input, const char *phrase)
+struct lk_words {
+    struct toks t;
+};
+
+struct lk_words *lk_words_new(const char *text)
 {
-    struct toks in, ph;
-    tokenize(&ph, phrase);
-    if (!ph.n)
+    struct lk_words *w = lk_xmalloc(sizeof *w);
+    tokenize(&w->t, text);
+    return w;
+}
+
+void lk_words_free(struct lk_words *w)
+{
+    free(w);
+}
+
+static int phrase_score(const struct toks *in, const struct toks *ph)
+{
+    if (!ph->n)
         return 0;
-    tokenize(&in, input);
     int matched = 0, exact = 0;
-    for (size_t i = 0; i < ph.n; i++) {
-        if (ph.content && ph.stop[i])
+    for (size_t i = 0; i < ph->n; i++) {
+        if (ph->content && ph->stop[i])
             continue;
         int best = L_NONE;
-        for (size_t j = 0; j < in.n && best != L_EXACT; j++) {
-            int l = word_level(in.w[j], in.len[j], in.stop[j], ph.w[i], ph.len[i]);
+        for (size_t j = 0; j < in->n && best != L_EXACT; j++) {
+            int l = word_level(in->w[j], in->len[j], in->stop[j], ph->w[i], ph->len[i]);
             if (l > best)
                 best = l;
         }
@@ -925,6 +938,21 @@ int lk_match_phrase(const char *input, const char *phrase)
         exact += best == L_EXACT;
     }
     return 100 * matched + exact;
+}
+
+int lk_words_phrase(const struct lk_words *input, const struct lk_words *phrase)
+{
+    return phrase_score(&input->t, &phrase->t);
+}
+
+int lk_match_phrase(const char *input, const char *phrase)
+{
+    struct toks in, ph;
+    tokenize(&ph, phrase);
+    if (!ph.n)
+        return 0;
+    tokenize(&in, input);
+    return phrase_score(&in, &ph);
 }
 
 /* 1 when the command's words stand at position at, and every other word is filler. */
@@ -942,21 +970,34 @@ static int command_at(const struct toks *in, size_t at, const struct toks *cmd)
     return 1;
 }
 
+static int is_command(const struct toks *in, const struct toks *cmd)
+{
+    if (!cmd->n || cmd->n > in->n)
+        return 0;
+    for (size_t at = 0; at + cmd->n <= in->n; at++)
+        if (command_at(in, at, cmd))
+            return 1;
+    return 0;
+}
+
+int lk_words_command(const struct lk_words *input, struct lk_words *const *commands, size_t n)
+{
+    for (size_t i = 0; input->t.n && i < n; i++)
+        if (is_command(&input->t, &commands[i]->t))
+            return 1;
+    return 0;
+}
+
 int lk_match_command(const char *input, const char *const *words, size_t n)
 {
     if (!input || !words)
         return 0;
     struct toks in, cmd;
     tokenize(&in, input);
-    if (!in.n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; in.n && i < n; i++) {
         tokenize(&cmd, words[i]);
-        if (!cmd.n || cmd.n > in.n)
-            continue;
-        for (size_t at = 0; at + cmd.n <= in.n; at++)
-            if (command_at(&in, at, &cmd))
-                return 1;
+        if (is_command(&in, &cmd))
+            return 1;
     }
     return 0;
 }

@@ -482,18 +482,23 @@ int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id)
     return 0;
 }
 
-struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, int *score)
+struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, const char *only,
+                                   int *score)
 {
     struct lk_node *best = NULL;
     int best_score = 0;
-    for (size_t i = 0; text && i < fs->n_flows; i++)
-        for (size_t k = 0; k < fs->flows[i].n_keywords; k++) {
-            int s = lk_match_phrase(text, fs->flows[i].keywords[k].phrase);
-            if (s > best_score) {
+    struct lk_words *in = text ? lk_words_new(text) : NULL;
+    for (size_t i = 0; in && i < fs->n_flows; i++) {
+        const struct lk_flow *f = &fs->flows[i];
+        for (size_t k = 0; (!only || strcmp(f->id, only) == 0) && k < f->n_keywords; k++) {
+            int s = lk_words_phrase(in, f->keywords[k].words);
+            if (s > best_score && f->keywords[k].target) {
                 best_score = s;
-                best = fs->flows[i].keywords[k].target;
+                best = f->keywords[k].target;
             }
         }
+    }
+    lk_words_free(in);
     if (score)
         *score = best_score;
     return best;

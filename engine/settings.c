@@ -1,6 +1,7 @@
 /* Settings of a flow set: defaults for the global commands and the engine's own texts,
  * and reading a settings{} file over them. Knows nothing of conversations. */
 #include "settings.h"
+#include "match.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
@@ -76,8 +77,27 @@ const char *lk_message_name(enum lk_message_key k)
     return message_names[k];
 }
 
+static void free_compiled(struct lk_settings *s, enum lk_command c)
+{
+    for (size_t i = 0; s->command_words[c] && i < s->n_commands[c]; i++)
+        lk_words_free(s->command_words[c][i]);
+    free(s->command_words[c]);
+    s->command_words[c] = NULL;
+}
+
+void lk_settings_compile(struct lk_settings *s)
+{
+    for (int c = 0; c < LK_CMD__COUNT; c++) {
+        free_compiled(s, (enum lk_command)c);
+        s->command_words[c] = lk_xcalloc(s->n_commands[c] + 1, sizeof *s->command_words[c]);
+        for (size_t i = 0; i < s->n_commands[c]; i++)
+            s->command_words[c][i] = lk_words_new(s->commands[c][i]);
+    }
+}
+
 static void set_words(struct lk_settings *s, enum lk_command c, char **words, size_t n)
 {
+    free_compiled(s, c);
     for (size_t i = 0; i < s->n_commands[c]; i++)
         free(s->commands[c][i]);
     free(s->commands[c]);

@@ -53,8 +53,11 @@ struct lk_node {
     char *reason;             /* handoff: why, for the officer */
 };
 
+struct lk_words;
+
 struct lk_keyword {
     char *phrase;
+    struct lk_words *words;   /* the phrase read once, for matching */
     char *go;                 /* NULL: the flow's start */
     struct lk_node *target;
 };
@@ -85,6 +88,7 @@ enum lk_message_key {
 struct lk_settings {
     char **commands[LK_CMD__COUNT];   /* NULL-terminated word lists */
     size_t n_commands[LK_CMD__COUNT];
+    struct lk_words **command_words[LK_CMD__COUNT];  /* the same, read once */
     struct lk_text messages[LK_MSG__COUNT];
     int expiry_minutes;
     char *main_flow;                  /* flow a new conversation starts in ("main") */

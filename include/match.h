@@ -58,6 +58,15 @@ int lk_match_phrase(const char *input, const char *phrase);
  * says anything more ("min mau bikin ktp" is not the command "admin"). */
 int lk_match_command(const char *input, const char *const *words, size_t n);
 
+/* A text read once (normalised and split into words) for many matches: a turn's input
+ * against every keyword, a keyword or command compiled when flows load. */
+struct lk_words;
+struct lk_words *lk_words_new(const char *text);
+void lk_words_free(struct lk_words *w);   /* NULL is fine */
+/* lk_match_phrase and lk_match_command on texts already read. */
+int lk_words_phrase(const struct lk_words *input, const struct lk_words *phrase);
+int lk_words_command(const struct lk_words *input, struct lk_words *const *commands, size_t n);
+
 /* The number a menu choice names ("no 3 kak" -> 3, "yg kedua" -> 2), or 0: also 0 when
  * the input says anything else ("2 anak"), holds two numbers, or the number is over 999. */
 int lk_match_number(const char *input);

@@ -51,9 +51,10 @@ void lk_runtime_enter(struct lk_turn *t, struct lk_node *n);
  * Returns 1 when understood (and the conversation moved on), 0 when not (nothing
  * emitted: the caller decides how to re-prompt). */
 int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id);
-/* The best keyword entry for text across all flows, or NULL; *score (may be NULL) grows
- * by 100 for each word of the phrase matched. */
-struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, int *score);
+/* The best keyword entry for text across all flows (or only flow 'only' when not NULL),
+ * or NULL; *score (may be NULL) grows by 100 for each word of the phrase matched. */
+struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, const char *only,
+                                   int *score);
 
 /* Text with {var} and {data.field} filled in; values shaped like a NIK are masked. */
 char *lk_runtime_interpolate(struct lk_turn *t, const char *text);

@@ -12,6 +12,8 @@ void lk_settings_defaults(struct lk_settings *s);
 /* Reads the settings{} table at idx over the current values. */
 void lk_settings_read(struct lk_settings *s, lua_State *L, int idx, struct lk_diags *d,
                       const char *file);
+/* Reads every command word once for matching (after the settings are final). */
+void lk_settings_compile(struct lk_settings *s);
 void lk_settings_free(struct lk_settings *s);
 
 /* Names used in settings files: "restart", "back", ...; "error", "expired", ... */
