@@ -284,8 +284,10 @@ static int on_writable(struct lk_web *w, struct pss *p)
             return -1;
         if (p->head) {
             arm(w, p);
-            return 0;
+        } else if (p->closing) {
+            lws_callback_on_writable(p->wsi);  /* the close goes in a callback of its own */
         }
+        return 0;
     } else if (f) {
         wait_add(w, p);
         return 0;
