@@ -3,12 +3,14 @@
 return flow {
   id = "akta_lahir",
   title = { "Akta kelahiran", en = "Birth certificate" },
+  -- Frasa khusus ditulis dulu: bila sama kuat, yang pertama menang.
+  -- Specific phrases first: on a tie the first one wins.
   keywords = {
     { "belum jadi", "belum selesai", go = "status.start" },
-    "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi",
     { "tidak ada buku nikah", "tanpa buku nikah", "belum punya buku nikah", "sptjm",
       "nikah siri", "buku nikah hilang", "tidak punya surat nikah", go = "sptjm" },
     { "akta terlambat", "lapor terlambat", "telat lapor", "lewat 60 hari", "akta dewasa", go = "terlambat" },
+    "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi",
   },
 
   masuk = run(function(c) return c:route(c.text, "akta_lahir") or "start" end),

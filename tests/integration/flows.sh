@@ -146,6 +146,24 @@ check "tickets --help is bilingual" '"$bin" tickets --help | grep -q "Pemakaian 
 "$bin" tickets --db "$t/none.db" >/dev/null 2>&1; rc=$?
 check "tickets: a missing database is an error (rc=$rc)" '[ $rc -ne 0 ]'
 
+# ---- handoff summary and the supervisor flag, as stored ----
+say() { who=$1; shift; printf '%s\n' "$@" | "$bin" chat --flows flows --db "$t/h.db" --as "$who" >/dev/null 2>&1; }
+LOKET_NOW=2026-11-30T10:00:00 say hand1 'halo' 'ktp sy ilang' 'nik 3374101205900001' 'petugas'
+r=$(sqlite3 "$t/h.db" "select reason from handoffs h join conversations c on c.id = h.conversation_id where c.address = 'hand1'")
+check "handoff in office hours carries what the citizen wrote ($r)" 'echo "$r" | grep -q "ktp sy ilang"'
+check "the handoff summary masks the NIK" 'echo "$r" | grep -q "3374\*\*\*\*\*\*\*\*0001" && ! echo "$r" | grep -q 3374101205900001'
+st=$(sqlite3 "$t/h.db" "select status from conversations where address = 'hand1'")
+check "the conversation waits for an officer ($st)" '[ "$st" = handoff ]'
+LOKET_NOW=2026-11-28T10:00:00 say out1 'petugas'
+n=$(sqlite3 "$t/h.db" "select count(*) from handoffs h join conversations c on c.id = h.conversation_id where c.address = 'out1'")
+check "outside office hours nothing is handed off ($n)" '[ "$n" = 0 ]'
+say abuse1 'bodoh' 'tolol kalian' 'anjing'
+st=$(sqlite3 "$t/h.db" "select c.status || ':' || h.reason from conversations c join handoffs h on h.conversation_id = c.id where c.address = 'abuse1'")
+check "repeated abuse flags the conversation for a supervisor ($st)" '[ "$st" = "flagged:bahasa kasar berulang" ]'
+say threat1 'awas kalian kantornya sy bakar'
+st=$(sqlite3 "$t/h.db" "select status from conversations where address = 'threat1'")
+check "a threat flags at once ($st)" '[ "$st" = flagged ]'
+
 # ---- loket graph ----
 out=$("$bin" graph ktp 2>&1)
 check "graph: DOT by default" 'echo "$out" | grep -q "^digraph \"ktp\""'
