@@ -27,6 +27,7 @@ conns=("$@")
 
 [ -x "$loket" ] || { echo "ws.sh: $loket tidak ada / missing: run make" >&2; exit 1; }
 [ -d "$src/loadgen" ] || { echo "ws.sh: load generator not found in $src (set BENCH_SRC)" >&2; exit 1; }
+command -v node >/dev/null || { echo "ws.sh: needs Node.js (apt-get install -y nodejs)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/loket-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -49,7 +50,7 @@ else
   make -C "$work/loadgen" > "$log" 2>&1 || { cat "$log"; exit 1; }
 fi
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 export ENGINE_PORT=$port
 export ENGINE_CMD="$root/bench/ws-serve.sh $loket $port $work/loket.db --flows $flows"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
