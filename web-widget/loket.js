@@ -256,6 +256,7 @@
       if (!o || typeof o.id !== 'string' || typeof o.title !== 'string') return;
       var b = el('button', 'option', o.title);
       b.type = 'button';
+      if (typeof o.description === 'string') b.title = o.description;
       b.addEventListener('click', function () { choose(o); });
       quick.appendChild(b);
     });
