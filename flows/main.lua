@@ -70,6 +70,28 @@ local function jadwal(k, lang)
   return table.concat(baris, "\n")
 end
 
+-- Kata kasar dan ancaman, diperiksa utuh (kata kunci mentoleransi salah ketik: "butuh"
+-- tidak boleh dianggap "bunuh"). Abuse and threat words, checked whole: keywords tolerate
+-- typos, and "butuh" (need) must never count as "bunuh" (kill).
+local KASAR = { "goblok", "gblk", "bodoh", "tolol", "bego", "anjing", "anjir", "anjg", "asu",
+                "bangsat", "brengsek", "bajingan", "kampret", "sialan", "babi", "tai", "idiot",
+                "kurang ajar", "kurang hajar" }
+local ANCAMAN = { "bunuh", "dibunuh", "bom", "dibom", "bakar", "dibakar", "ancam", "mengancam",
+                  "hajar", "dihajar", "awas kalian", "teror", "tembak", "bacok" }
+
+local function menyebut(teks, daftar)
+  local t, n = teks:lower(), 0
+  repeat t, n = t:gsub("(%a)%1", "%1") until n == 0   -- "gobloookkk" -> "goblok"
+  t = " " .. t:gsub("[^%a]+", " ") .. " "
+  for _, w in ipairs(daftar) do
+    if t:find(" " .. w .. " ", 1, true) or t:find(" " .. w .. "nya ", 1, true)
+       or t:find(" " .. w .. "lah ", 1, true) then
+      return true
+    end
+  end
+  return false
+end
+
 local function waktu_hari(now, lang)
   local h = os.date("*t", now).hour
   if lang == "en" then
@@ -94,8 +116,9 @@ return flow {
     { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", go = "biaya" },
     { "terima kasih", "sip", "sudah cukup", "cukup", "makasih", go = "tutup" },
     { "goblok", "bodoh", "tolol", "bego", "anjing", "bangsat", "brengsek", "bajingan",
-      "kampret", "sialan", "babi", "tai", "kurang ajar", "idiot", go = "kasar" },
-    { "bunuh", "bom", "bakar", "ancam", "hajar", "awas kalian", "teror", go = "ancaman" },
+      "kampret", "sialan", "babi", "tai", "kurang ajar", "idiot", "anjir", "asu", go = "kasar" },
+    { "bunuh", "bom", "bakar", "ancam", "mengancam", "hajar", "awas kalian", "teror", "tembak",
+      "bacok", go = "ancaman" },
     { "bpjs", "kis", "jkn", go = "lain_bpjs" },
     { "sim", "sim a", "sim c", "perpanjang sim", "skck", "tilang", go = "lain_sim" },
     { "paspor", "passport", "imigrasi", go = "lain_paspor" },
@@ -188,8 +211,10 @@ return flow {
     c:say((en and "*{kantor.nama}*\nAddress: {kantor.alamat}\nMap: {kantor.peta}\n\nOpening hours:\n"
                or "*{kantor.nama}*\nAlamat: {kantor.alamat}\nPeta: {kantor.peta}\n\nJam layanan:\n")
           .. jadwal(k, c.lang) .. "\n\n" .. status .. "\n"
-          .. (en and "Phone: {kantor.telepon} · National call centre: {kantor.hotline}\n{kantor.kuota}"
-                  or "Telepon: {kantor.telepon} · Pusat panggilan nasional: {kantor.hotline}\n{kantor.kuota}"))
+          .. (en and "Phone: {kantor.telepon} · WhatsApp: {kantor.whatsapp} · Email: {kantor.email}\n"
+                     .. "National call centre: {kantor.hotline}\n{kantor.kuota}"
+                  or "Telepon: {kantor.telepon} · WhatsApp: {kantor.whatsapp} · Email: {kantor.email}\n"
+                     .. "Pusat panggilan nasional: {kantor.hotline}\n{kantor.kuota}"))
     return "lagi"
   end),
 
@@ -237,6 +262,8 @@ return flow {
 
   -- Bahasa kasar: tegur dengan tenang; berulang atau ancaman: akhiri dan tandai.
   kasar = run(function(c)
+    if menyebut(c.text, ANCAMAN) then return "ancaman" end
+    if not menyebut(c.text, KASAR) then return "keliru" end
     c.vars.kasar = (tonumber(c.vars.kasar) or 0) + 1
     if c.vars.kasar >= 3 then
       c:flag("bahasa kasar berulang")
@@ -246,9 +273,22 @@ return flow {
   end),
 
   ancaman = run(function(c)
+    if not menyebut(c.text, ANCAMAN) then
+      return menyebut(c.text, KASAR) and "kasar" or "keliru"
+    end
     c:flag("ancaman")
     return "akhiri"
   end),
+
+  -- Kata kunci kasar/ancaman terpicu oleh salah ketik: anggap belum dimengerti.
+  -- An abuse/threat keyword matched only through a typo: treat it as not understood.
+  keliru = say {
+    { "Maaf, saya belum mengerti maksud Anda. Silakan pilih layanan di bawah ini, atau tulis "
+      .. "singkat keperluan Anda.",
+      en = "Sorry, I did not understand. Please choose a service below, or write your need "
+        .. "briefly." },
+    go = "menu",
+  },
 
   tegur = menu {
     { "Kami memahami Anda mungkin sedang kesal, dan kami tetap ingin membantu. Mohon gunakan "

@@ -17,9 +17,9 @@ return flow {
   keywords = {
     "pengaduan", "aduan", "mengadu", "komplain", "lapor petugas", "keluhan",
     { "pungli", "pungutan liar", "diminta uang", "dimintai uang", "minta uang", "diminta bayar",
-      "bayar biar cepat", "biar cepat", "supaya cepat", "uang pelicin", "uang rokok", "calo",
-      "suap", go = "pungli" },
-    { "lelet", "lambat", "lama banget", "lama sekali", "kecewa", "parah", "mengecewakan",
+      "bayar biar cepat", "biar cepat", "supaya cepat", "uang pelicin", "uang rokok", "lewat calo",
+      "pakai calo", "calo ktp", "uang suap", "minta suap", go = "pungli" },
+    { "lelet", "lambat", "lama banget", "lama sekali", "kecewa", "parah banget", "mengecewakan",
       "tidak becus", "pelayanan buruk", "pelayanan jelek", "sebulan belum jadi", "lelet banget",
       "lama banget belum", "tidak jadi jadi",
       "dipersulit", "ribet", go = "kritik" },
