@@ -131,6 +131,12 @@ return flow {
   start = run(function(c)
     local t = c.text:lower()
     local en = c.lang == "en"
+    -- Hanya NIK yang dikirim: anggap ingin cek status / only a NIK: a status check.
+    local nik = valid.nik(c.text)
+    if nik then
+      c.vars.nik = nik
+      return "status.minta_lahir"
+    end
     for _, w in ipairs({ "menu", "mulai", "start", "restart", "batal", "cancel", "english",
                          "indonesia" }) do
       if t:find(w, 1, true) then return "menu" end
