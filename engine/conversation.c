@@ -232,8 +232,12 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
         lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_HANDOFF_WAITING));
         return;
     }
-    int score;
-    struct lk_node *kw = lk_runtime_keyword(t->fs, text, NULL, &score);
+    /* a first message goes to the main flow's start when that is a run node: it greets
+     * (a salam first) and may route the request itself with c:route */
+    int first = conv->row.created_ms == conv->row.updated_ms && !t->pos->waiting &&
+                t->fs->main && t->fs->main->start->kind == LK_NODE_RUN;
+    int score = 0;
+    struct lk_node *kw = first ? NULL : lk_runtime_keyword(t->fs, text, NULL, &score);
     /* a phrase of two or more words ("ktp hilang") says more than one menu word ("KTP") */
     int specific = kw && score >= 200 && !ev->choice_id && !lk_match_number(text) &&
                    t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU;

@@ -152,6 +152,10 @@ return flow {
       c:say(en and "Hello! " .. waktu_hari(c.now, c.lang) .. "."
                 or "Halo, " .. waktu_hari(c.now, c.lang):lower() .. " Bapak/Ibu.")
     end
+    -- Salam dan permintaan sekaligus ("assalamualaikum, mau bikin ktp"): jawab salamnya,
+    -- lalu langsung ke permintaannya. A greeting with a request: answer both.
+    local tujuan = c:route(c.text)
+    if tujuan and tujuan ~= "main.start" then return tujuan end
     return "sambutan"
   end),
 
