@@ -399,29 +399,3 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     position_free(&pos);
     return LK_OK;
 }
-
-void lk_reply_clear(struct lk_reply *r)
-{
-    for (size_t i = 0; i < r->n_outs; i++) {
-        struct lk_out *o = &r->outs[i];
-        for (size_t k = 0; k < o->n_options; k++) {
-            free(o->options[k].id);
-            free(o->options[k].title);
-            free(o->options[k].description);
-        }
-        free(o->options);
-        free(o->text);
-    }
-    free(r->outs);
-    free(r->lang);
-    memset(r, 0, sizeof *r);
-}
-
-char *lk_out_plain(const struct lk_out *o)
-{
-    struct lk_buf b = {0};
-    lk_buf_puts(&b, o->text ? o->text : "");
-    for (size_t i = 0; i < o->n_options; i++)
-        lk_buf_printf(&b, "\n%zu. %s", i + 1, o->options[i].title);
-    return lk_buf_take(&b);
-}

@@ -6,13 +6,9 @@
 #define LOKET_FLOW_H
 
 #include "loket.h"
+#include "diag.h"
 #include "sandbox.h"
-
-/* A text in Bahasa Indonesia with an optional English version. */
-struct lk_text {
-    char *id;
-    char *en;   /* NULL: use id */
-};
+#include "settings.h"
 
 enum lk_node_kind { LK_NODE_SAY, LK_NODE_ASK, LK_NODE_MENU, LK_NODE_RUN, LK_NODE_HANDOFF,
                     LK_NODE_END };
@@ -74,28 +70,6 @@ struct lk_flow {
     size_t n_keywords;
 };
 
-enum lk_command {
-    LK_CMD_RESTART, LK_CMD_BACK, LK_CMD_CANCEL, LK_CMD_HELP, LK_CMD_HUMAN,
-    LK_CMD_ENGLISH, LK_CMD_INDONESIAN, LK_CMD__COUNT
-};
-
-enum lk_message_key {
-    LK_MSG_ERROR, LK_MSG_EXPIRED, LK_MSG_NOT_UNDERSTOOD, LK_MSG_OFFER_HUMAN, LK_MSG_REMOVED,
-    LK_MSG_CANCELLED, LK_MSG_HELP, LK_MSG_HANDOFF, LK_MSG_HANDOFF_WAITING, LK_MSG_NON_TEXT,
-    LK_MSG_TOO_LONG, LK_MSG_NO_BACK, LK_MSG_RETRY, LK_MSG_LANG, LK_MSG__COUNT
-};
-
-struct lk_settings {
-    char **commands[LK_CMD__COUNT];   /* NULL-terminated word lists */
-    size_t n_commands[LK_CMD__COUNT];
-    struct lk_words **command_words[LK_CMD__COUNT];  /* the same, read once */
-    struct lk_text messages[LK_MSG__COUNT];
-    int expiry_minutes;
-    char *main_flow;                  /* flow a new conversation starts in ("main") */
-    char *human;                      /* target of the human command; NULL: built-in */
-    struct lk_node *human_node;
-};
-
 struct lk_flowset {
     struct lk_sandbox *sb;
     struct lk_flow *flows;
@@ -105,22 +79,6 @@ struct lk_flowset {
     int64_t version;                  /* hash of every file's content */
     struct lk_flow *main;
 };
-
-/* One finding of the checker. */
-struct lk_diag {
-    int is_error;                     /* 0: warning */
-    char *file;
-    int line;
-    char *text;                       /* "node 'x': Indonesian / English" */
-};
-
-struct lk_diags {
-    struct lk_diag *items;
-    size_t n, n_errors;
-};
-void lk_diags_free(struct lk_diags *d);
-void lk_diags_add(struct lk_diags *d, int is_error, const char *file, int line,
-                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 struct lk_flow_options {
     size_t memory_bytes;               /* sandbox caps; 0 = defaults */
