@@ -236,13 +236,17 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
      * (a salam first) and may route the request itself with c:route */
     int first = conv->row.created_ms == conv->row.updated_ms && !t->pos->waiting &&
                 t->fs->main && t->fs->main->start->kind == LK_NODE_RUN;
-    int score = 0;
-    struct lk_node *kw = first ? NULL : lk_runtime_keyword(t->fs, text, NULL, &score);
-    /* a phrase of two or more words ("ktp hilang") says more than one menu word ("KTP") */
-    int specific = kw && score >= 200 && !ev->choice_id && !lk_match_number(text) &&
-                   t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU;
-    if (!specific && lk_runtime_input(t, text, ev->choice_id))
+    int score = 0, at_menu = t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU;
+    /* words at a menu: a keyword phrase of two or more words ("ktp hilang") says more than
+     * one menu word ("KTP"); a number or a button needs no keywords at all */
+    struct lk_node *kw = NULL;
+    int looked = !first && at_menu && text && !ev->choice_id && !lk_match_number(text);
+    if (looked)
+        kw = lk_runtime_keyword(t->fs, text, NULL, &score);
+    if (!(kw && score >= 200) && lk_runtime_input(t, text, ev->choice_id))
         return;
+    if (!looked && !first)
+        kw = lk_runtime_keyword(t->fs, text, NULL, &score);
     if (kw) {
         t->pos->misunderstood = 0;
         t->pos->waiting = t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU
