@@ -243,7 +243,10 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
     int looked = !first && at_menu && text && !ev->choice_id && !lk_match_number(text);
     if (looked)
         kw = lk_runtime_keyword(t->fs, text, NULL, &score);
-    if (!(kw && score >= 200) && lk_runtime_input(t, text, ev->choice_id))
+    /* a keyword of another flow ("kia itu wajib gk sih" at "Anything else?") is a new
+     * question, and says more than a menu's words; so does a phrase of two or more words */
+    int kw_first = kw && (score >= 200 || kw->flow != t->pos->waiting->flow);
+    if (!kw_first && lk_runtime_input(t, text, ev->choice_id))
         return;
     if (!looked && !first)
         kw = lk_runtime_keyword(t->fs, text, NULL, &score);
