@@ -52,6 +52,11 @@ const char *const lk_store_writer_sql[W_COUNT] = {
 #define BATCH_INLINE_OPS 4
 #define BATCH_INLINE_BYTES 768
 #define CHUNK_BYTES 4096
+/* The writer checkpoints itself, after a group's replies are released rather than inside
+ * its COMMIT (SQLite's autocheckpoint), and less often: hot pages (conversation rows, the
+ * messages-by-conversation index) are rewritten by every group, so a larger WAL copies
+ * each of them back to the database once per checkpoint instead of once per 1,000 frames. */
+#define CHECKPOINT_FRAMES 8192
 
 enum op_kind { OP_CONVERSATION, OP_MESSAGE, OP_HANDOFF, OP_FN };
 
@@ -469,10 +474,31 @@ static struct lk_batch *take_group(struct lk_store *st, int *n)
     return first;
 }
 
+/* SQLite's WAL hook, called inside each COMMIT; replaces the autocheckpoint. */
+static int on_wal(void *arg, sqlite3 *db, const char *zDb, int nFrame)
+{
+    (void)db;
+    (void)zDb;
+    ((struct lk_store *)arg)->wal_frames = nFrame;
+    return SQLITE_OK;
+}
+
+/* PASSIVE: never waits for a reader; what it cannot copy now goes at the next one. */
+static void checkpoint(struct lk_store *st)
+{
+    if (st->wal_frames < CHECKPOINT_FRAMES)
+        return;
+    int rc = sqlite3_wal_checkpoint_v2(st->wdb, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        lk_warn("store: checkpoint of %s: %s (code %d)", st->path, describe(st->wdb, rc), rc);
+    st->wal_frames = 0;
+}
+
 static void *writer_main(void *arg)
 {
     pthread_setname_np(pthread_self(), "loket-writer");
     struct lk_store *st = arg;
+    sqlite3_wal_hook(st->wdb, on_wal, st);
     pthread_mutex_lock(&st->mu);
     for (;;) {
         while (!st->head && !st->stopping)
@@ -484,6 +510,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&st->mu);
         commit_group(st, first, n);
         finish_group(st, first, n);
+        checkpoint(st);
         pthread_mutex_lock(&st->mu);
     }
     pthread_mutex_unlock(&st->mu);

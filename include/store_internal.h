@@ -28,6 +28,7 @@ struct lk_store {
     int read_only, sync_full, delay_us;
     _Atomic int busy_ms;                 /* wanted busy timeout */
     int writer_busy_ms;                  /* the one the writer's connection has */
+    int wal_frames;                      /* writer only: WAL size after its last commit */
     int schema_version;
     sqlite3 *wdb, *rdb;                  /* writer's and reader's connections */
     sqlite3_stmt *w[W_COUNT], *r[R_COUNT];
