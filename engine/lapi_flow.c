@@ -1,6 +1,7 @@
 /* The flow DSL's constructors, visible to flow files. They only tag a table with its kind
- * and the line it was written on, so that the loader (flow.c) can read every flow as data
- * and name file and line in its findings. The validators are the C ones of validate.c. */
+ * and the line it was written on, so that the loader (flow.c, flow_read.c) can read every
+ * flow as data and name file and line in its findings. The validators are the C ones of
+ * validate.c. */
 #include "lapi_flow.h"
 #include "validate.h"
 

@@ -1,6 +1,6 @@
 /* The flow DSL as Lua sees it: flow{}, say{}, ask{}, menu{}, run(), handoff{}, done{},
  * settings{}, data{}, the valid.* validators and mask_nik(). Each constructor only tags
- * its table with its kind and source line; flow.c reads the tables. */
+ * its table with its kind and source line; flow_read.c reads the tables. */
 #ifndef LOKET_LAPI_FLOW_H
 #define LOKET_LAPI_FLOW_H
 
