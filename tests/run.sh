@@ -19,18 +19,21 @@ run_one() {  # name command...
   start=$(date +%s)
   "$@" >"$log" 2>&1
   rc=$?
-  line=$(grep -E '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+  line=$(grep -aE '^([A-Za-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
   p=$(echo "$line" | grep -oE '[0-9]+ passed' | cut -d' ' -f1)
   f=$(echo "$line" | grep -oE '[0-9]+ failed' | cut -d' ' -f1)
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     f=1   # crashed, leaked or exited non-zero without counting a failure
   fi
+  if [ -z "$line" ]; then
+    f=$((f + 1))   # no summary line: the suite did not run to its end
+  fi
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
   status=ok; [ "$f" -ne 0 ] && status=FAIL
   printf '%-36s %5s passed %3s failed  %3ss  %s\n' "$name" "$p" "$f" "$(( $(date +%s) - start ))" "$status"
   if [ "$f" -ne 0 ]; then
-    grep -E 'not ok|FAIL|ERROR|error|Sanitizer|leak' "$log" | head -20 | sed 's/^/    /'
+    grep -aE 'not ok|FAIL|ERROR|error|Sanitizer|leak' "$log" | head -20 | sed 's/^/    /'
     echo "    (log: $log)"
   fi
 }
