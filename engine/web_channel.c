@@ -891,7 +891,9 @@ struct lws_protocols lk_web_protocol(struct lk_web *w)
     p.name = "loket-web";
     p.callback = web_callback;
     p.per_session_data_size = sizeof(struct pss);
-    p.rx_buffer_size = 4096;
+    /* Most citizen messages fit in 1 KiB; longer ones arrive in pieces and are put
+     * together in on_receive. A small buffer keeps an idle connection small. */
+    p.rx_buffer_size = 1024;
     p.user = w;
     return p;
 }
