@@ -68,6 +68,8 @@ struct lk_wa_sender {
     struct citizen *delayed;
     struct request *requests;  /* in flight */
     int inflight;
+    CURL **idle;               /* finished handles kept for the next request */
+    int n_idle;
     unsigned seed;
 };
 
@@ -263,7 +265,7 @@ static void start(struct lk_wa_sender *s, struct citizen *c)
     struct request *r = lk_xcalloc(1, sizeof *r);
     char *url = lk_sprintf("%s/%s/messages", s->graph_url, j->phone_number_id);
     r->c = c;
-    r->h = curl_easy_init();
+    r->h = s->n_idle ? s->idle[--s->n_idle] : curl_easy_init();
     if (!r->h)
         abort();
     curl_easy_setopt(r->h, CURLOPT_URL, url);
@@ -378,7 +380,13 @@ static void request_free(struct lk_wa_sender *s, struct request *r)
     if (r->next)
         r->next->prev = r->prev;
     curl_multi_remove_handle(s->multi, r->h);
-    curl_easy_cleanup(r->h);
+    /* a handle is costly to make; the multi handle keeps the connections either way */
+    if (s->n_idle < s->opt.concurrency) {
+        curl_easy_reset(r->h);
+        s->idle[s->n_idle++] = r->h;
+    } else {
+        curl_easy_cleanup(r->h);
+    }
     lk_buf_free(&r->resp);
     free(r);
 }
@@ -549,6 +557,7 @@ struct lk_wa_sender *lk_wa_sender_new(const struct lk_wa_sender_options *opt,
     s->opt.token = NULL;
     pthread_mutex_init(&s->mu, NULL);
     s->multi = curl_multi_init();
+    s->idle = lk_xcalloc((size_t)s->opt.concurrency, sizeof *s->idle);
     curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)s->opt.concurrency);
     curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->opt.concurrency);
     grow(s);
@@ -559,6 +568,7 @@ struct lk_wa_sender *lk_wa_sender_new(const struct lk_wa_sender_options *opt,
         curl_slist_free_all(s->headers);
         pthread_mutex_destroy(&s->mu);
         free(s->buckets);
+        free(s->idle);
         free(s->graph_url);
         free(s);
         return NULL;
@@ -603,6 +613,9 @@ void lk_wa_sender_free(struct lk_wa_sender *s, int grace_ms)
         return;
     lk_wa_sender_stop(s, grace_ms);
     drop_all(s);
+    while (s->n_idle)
+        curl_easy_cleanup(s->idle[--s->n_idle]);
+    free(s->idle);
     curl_multi_cleanup(s->multi);
     for (struct number *n = s->numbers, *next; n; n = next) {
         next = n->next;
