@@ -197,19 +197,74 @@ static struct lk_wa_job *job_new(struct lk_whatsapp *wa, const struct lk_wa_inbo
     return j;
 }
 
+/* Renders one output into outbox jobs of the turn. */
+static void render_out(struct turn *t, const struct lk_out *o, const char *lang)
+{
+    struct lk_wa_msgs msgs;
+    lk_wa_render(o, lang, t->m->from, &msgs);
+    for (size_t k = 0; k < msgs.n; k++) {
+        ob_add(t->ob, job_new(t->wa, t->m, o->message_id, msgs.bodies[k]));
+        msgs.bodies[k] = NULL;
+    }
+    lk_wa_msgs_clear(&msgs);
+}
+
+/* Texts of one turn waiting to travel together. */
+struct pending {
+    struct lk_buf text;
+    int64_t message_id;   /* the last of them, for the delivery status */
+};
+
+static void flush_pending(struct turn *t, struct pending *p, const char *lang)
+{
+    if (!p->text.len)
+        return;
+    struct lk_out o = {.kind = LK_OUT_TEXT, .text = p->text.data, .message_id = p->message_id};
+    render_out(t, &o, lang);
+    lk_buf_free(&p->text);
+}
+
+static void join_text(struct pending *p, const char *text)
+{
+    if (p->text.len)
+        lk_buf_puts(&p->text, "\n\n");
+    lk_buf_puts(&p->text, text ? text : "");
+}
+
+/* Consecutive texts of a turn travel as one WhatsApp message, in front of the menu that
+ * follows when the whole still fits an interactive body: the citizen gets one message
+ * instead of three, and the number's send rate goes that much further. */
+static void render_turn(struct turn *t, const struct lk_reply *r)
+{
+    struct pending p = {{0}, 0};
+    for (size_t i = 0; i < r->n_outs; i++) {
+        const struct lk_out *o = &r->outs[i];
+        size_t len = lk_utf8_len(o->text ? o->text : "");
+        size_t have = p.text.len ? lk_utf8_len(p.text.data) + 2 : 0;
+        if (!o->n_options) {
+            if (have + len > LK_WA_TEXT_MAX)
+                flush_pending(t, &p, r->lang);
+            join_text(&p, o->text);
+            p.message_id = o->message_id;
+        } else if (have && have + len <= LK_WA_INTERACTIVE_MAX) {
+            join_text(&p, o->text);
+            struct lk_out merged = *o;
+            merged.text = p.text.data;
+            render_out(t, &merged, r->lang);
+            lk_buf_free(&p.text);
+        } else {
+            flush_pending(t, &p, r->lang);
+            render_out(t, o, r->lang);
+        }
+    }
+    flush_pending(t, &p, r->lang);
+}
+
 /* The turn's batch before it is submitted: render the outputs into outbox rows. */
 static void turn_hook(struct lk_batch *b, const struct lk_reply *r, void *ud)
 {
     struct turn *t = ud;
-    for (size_t i = 0; i < r->n_outs; i++) {
-        struct lk_wa_msgs msgs;
-        lk_wa_render(&r->outs[i], r->lang, t->m->from, &msgs);
-        for (size_t k = 0; k < msgs.n; k++) {
-            ob_add(t->ob, job_new(t->wa, t->m, r->outs[i].message_id, msgs.bodies[k]));
-            msgs.bodies[k] = NULL;
-        }
-        lk_wa_msgs_clear(&msgs);
-    }
+    render_turn(t, r);
     lk_wa_batch_turn(b, t->m->wamid, t->ob->jobs, t->ob->n, lk_now_ms(), &t->ob->stored);
     t->hooked = 1;
 }

@@ -107,6 +107,8 @@ function testFlows() {
   fs.writeFileSync(path.join(dir, 'main.lua'), `return flow {
   id = "main",
   title = "Uji WhatsApp",
+  keywords = { { "salam", go = "sapa" } },
+  sapa = say { "Wa'alaikumsalam.", go = "start" },
   start = menu {
     { "Menu uji dengan tiga pilihan:" },
     { "Lima pilihan", go = "lima" },
@@ -202,6 +204,23 @@ async function main() {
     ok(sql(db, `select count(*) from messages where channel='whatsapp' and external_id='${m.id}' and direction='in'`) === '1', 'inbound in the transcript');
     ok(sql(db, `select count(*) from wa_outbox where recipient='6281100000002' and state='sent' and wamid is not null`) >= '1', 'outbox rows sent with wamid');
     ok(sql(db, `select count(*) from messages where channel='whatsapp' and direction='out' and status='sent' and external_id like 'wamid.FAKE%'`) >= '1', 'transcript has the wamid and status sent');
+  });
+
+  await test('the texts of a turn travel in front of its menu as one message', async () => {
+    const who = '6281100000077';
+    const r = await post(srv, hook(change([text(who, 'halo')])));
+    ok(r.status === 200, '200', r);
+    await replies(g, who, 1);
+    await settle(g);
+    const before = accepted(g, who).length;
+    await post(srv, hook(change([text(who, 'salam')])));
+    await replies(g, who, before + 1);
+    await settle(g);
+    const got = accepted(g, who).slice(before);
+    ok(got.length === 1, 'one Graph API request for a say and a menu', got.map((x) => x.body));
+    const body = got.length ? got[0].body : {};
+    ok(body.type === 'interactive' && /^Wa'alaikumsalam\.\n\nMenu uji/.test(body.interactive.body.text),
+       'the greeting and the menu text in one body', body);
   });
 
   await test('button reply by id leads to a list (5 options), list reply to the menu again', async () => {
