@@ -287,24 +287,24 @@ static char *clean_input(const char *text, int *cut)
 
 /* ---- the turn's writes ---- */
 
-static char *out_payload(const struct lk_out *o)
+/* The output's structured form for the transcript: {"kind":..,"options":[{id,title}]}. */
+static void out_payload(struct lk_buf *b, const struct lk_out *o)
 {
     static const char *kinds[] = {"text", "menu", "handoff", "end"};
-    json_t *p = json_pack("{s:s}", "kind", kinds[o->kind]);
-    if (o->n_options) {
-        json_t *opts = json_array();
-        for (size_t i = 0; i < o->n_options; i++) {
-            json_t *op = json_pack("{s:s, s:s}", "id", o->options[i].id, "title",
-                                   o->options[i].title);
-            if (o->options[i].description)
-                json_object_set_new(op, "description", json_string(o->options[i].description));
-            json_array_append_new(opts, op);
+    lk_buf_reset(b);
+    lk_buf_printf(b, "{\"kind\":\"%s\"", kinds[o->kind]);
+    for (size_t i = 0; i < o->n_options; i++) {
+        lk_buf_puts(b, i ? ",{\"id\":" : ",\"options\":[{\"id\":");
+        lk_buf_json(b, o->options[i].id);
+        lk_buf_puts(b, ",\"title\":");
+        lk_buf_json(b, o->options[i].title);
+        if (o->options[i].description) {
+            lk_buf_puts(b, ",\"description\":");
+            lk_buf_json(b, o->options[i].description);
         }
-        json_object_set_new(p, "options", opts);
+        lk_buf_puts(b, "}");
     }
-    char *s = json_dumps(p, JSON_COMPACT);
-    json_decref(p);
-    return s;
+    lk_buf_puts(b, o->n_options ? "]}" : "}");
 }
 
 static void add_messages(struct lk_engine *e, struct lk_batch *b, struct lk_conv *conv,
@@ -318,17 +318,18 @@ static void add_messages(struct lk_engine *e, struct lk_batch *b, struct lk_conv
         .payload = ev->payload, .flow = conv->row.flow, .node = conv->row.node,
         .flow_version = e->fs->version, .at_ms = now, .external_id = ev->external_id};
     lk_batch_add_message(b, &m);
+    struct lk_buf payload = {0};
     for (size_t i = 0; i < t->n_outs; i++) {
-        char *payload = out_payload(&t->outs[i]);
+        out_payload(&payload, &t->outs[i]);
         t->outs[i].message_id = lk_store_next_message_id(e->store);
         m = (struct lk_message){
             .id = t->outs[i].message_id, .conversation_id = conv->row.id,
             .channel = ev->channel, .direction = LK_OUT, .text = t->outs[i].text,
-            .payload = payload, .flow = at ? at->flow->id : NULL, .node = at ? at->name : NULL,
+            .payload = payload.data, .flow = at ? at->flow->id : NULL, .node = at ? at->name : NULL,
             .flow_version = e->fs->version, .at_ms = now};
         lk_batch_add_message(b, &m);
-        free(payload);
     }
+    lk_buf_free(&payload);
 }
 
 static void add_handoff(struct lk_batch *b, struct lk_conv *conv, struct lk_position *pos,

@@ -211,6 +211,42 @@ void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)
     free(big);
 }
 
+void lk_buf_json(struct lk_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
+    lk_buf_append(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        lk_buf_append(b, run, (size_t)(s - run));
+        run = s + 1;
+        char esc[7] = {'\\', (char)c, 0};
+        if (c == '\n')
+            esc[1] = 'n';
+        else if (c == '\t')
+            esc[1] = 't';
+        else if (c == '\r')
+            esc[1] = 'r';
+        else if (c < 0x20) {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+        }
+        lk_buf_puts(b, esc);
+    }
+    lk_buf_append(b, run, (size_t)(s - run));
+    lk_buf_append(b, "\"", 1);
+}
+
+void lk_buf_reset(struct lk_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
 char *lk_buf_take(struct lk_buf *b)
 {
     char *s = b->data ? b->data : lk_strdup("");

@@ -107,35 +107,6 @@ static const struct err_text *error_text(const char *code)
 
 /* ---- JSON output ---- */
 
-static void json_str(struct lk_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const char *run = s;
-    lk_buf_append(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        lk_buf_append(b, run, (size_t)(s - run));
-        run = s + 1;
-        char esc[7] = {'\\', (char)c, 0};
-        if (c == '\n')
-            esc[1] = 'n';
-        else if (c == '\t')
-            esc[1] = 't';
-        else if (c == '\r')
-            esc[1] = 'r';
-        else if (c < 0x20) {
-            memcpy(esc, "\\u00", 4);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-        }
-        lk_buf_puts(b, esc);
-    }
-    lk_buf_append(b, run, (size_t)(s - run));
-    lk_buf_append(b, "\"", 1);
-}
-
 /* A frame is built in an lk_buf that starts with room for the struct and LWS_PRE. */
 static void frame_begin(struct lk_buf *b)
 {
@@ -229,11 +200,11 @@ static void send_error(struct lk_web *w, struct pss *p, const char *code)
     struct lk_buf b;
     frame_begin(&b);
     lk_buf_puts(&b, "{\"type\":\"error\",\"code\":");
-    json_str(&b, t->code);
+    lk_buf_json(&b, t->code);
     lk_buf_puts(&b, ",\"text\":");
-    json_str(&b, t->id);
+    lk_buf_json(&b, t->id);
     lk_buf_puts(&b, ",\"text_en\":");
-    json_str(&b, t->en);
+    lk_buf_json(&b, t->en);
     lk_buf_puts(&b, "}");
     enqueue(w, p, frame_end(&b, 0));
 }
@@ -374,7 +345,7 @@ static void send_session(struct lk_web *w, struct pss *p, const char *token, int
     struct lk_buf b;
     frame_begin(&b);
     lk_buf_puts(&b, "{\"type\":\"session\",\"token\":");
-    json_str(&b, token);
+    lk_buf_json(&b, token);
     lk_buf_printf(&b, ",\"resumed\":%s}", resumed ? "true" : "false");
     enqueue(w, p, frame_end(&b, 0));
 }
@@ -410,7 +381,7 @@ static void history_payload(struct lk_buf *b, json_t *root)
     const char *kind = json_string_value(json_object_get(root, "kind"));
     if (kind) {
         lk_buf_puts(b, ",\"kind\":");
-        json_str(b, kind);
+        lk_buf_json(b, kind);
     }
     if (json_is_array(opts) && json_array_size(opts)) {
         size_t i;
@@ -422,9 +393,9 @@ static void history_payload(struct lk_buf *b, json_t *root)
             if (!id || !title)
                 continue;
             lk_buf_puts(b, b->data[b->len - 1] == '[' ? "{\"id\":" : ",{\"id\":");
-            json_str(b, id);
+            lk_buf_json(b, id);
             lk_buf_puts(b, ",\"title\":");
-            json_str(b, title);
+            lk_buf_json(b, title);
             lk_buf_puts(b, "}");
         }
         lk_buf_puts(b, "]");
@@ -463,7 +434,7 @@ static int history_row(const struct lk_message_row *m, void *ud)
     lk_buf_puts(b, h->n++ ? ",{\"from\":" : "{\"from\":");
     lk_buf_puts(b, m->direction == LK_IN ? "\"user\"" : "\"bot\"");
     lk_buf_printf(b, ",\"id\":%lld,\"at\":%lld,\"text\":", (long long)m->id, (long long)m->at_ms);
-    json_str(b, text);
+    lk_buf_json(b, text);
     if (m->direction == LK_OUT) {
         json_t *root = m->payload ? json_loads(m->payload, 0, NULL) : NULL;
         history_payload(b, root);
@@ -478,7 +449,7 @@ static int history_row(const struct lk_message_row *m, void *ud)
     if (m->direction == LK_IN && m->external_id && strlen(m->external_id) > pre &&
         !strncmp(m->external_id, h->addr, pre - 1)) {
         lk_buf_puts(b, ",\"cid\":");
-        json_str(b, m->external_id + pre);
+        lk_buf_json(b, m->external_id + pre);
     }
     lk_buf_puts(b, "}");
     return 0;
@@ -566,7 +537,7 @@ static void send_ack(struct lk_web *w, struct pss *p, const char *cid, int dup, 
     struct lk_buf b;
     frame_begin(&b);
     lk_buf_puts(&b, "{\"type\":\"ack\",\"cid\":");
-    json_str(&b, cid);
+    lk_buf_json(&b, cid);
     lk_buf_printf(&b, ",\"duplicate\":%s}", dup ? "true" : "false");
     enqueue(w, p, frame_end(&b, ticket));
 }
@@ -577,19 +548,19 @@ static void send_out(struct lk_web *w, struct pss *p, const struct lk_out *o, ui
     struct lk_buf b;
     frame_begin(&b);
     lk_buf_puts(&b, "{\"type\":\"message\",\"text\":");
-    json_str(&b, o->text ? o->text : "");
+    lk_buf_json(&b, o->text ? o->text : "");
     lk_buf_printf(&b, ",\"kind\":\"%s\",\"id\":%lld,\"at\":%lld", kind_name(o->kind),
                   (long long)o->message_id, (long long)at);
     if (o->n_options) {
         lk_buf_puts(&b, ",\"options\":[");
         for (size_t i = 0; i < o->n_options; i++) {
             lk_buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-            json_str(&b, o->options[i].id ? o->options[i].id : "");
+            lk_buf_json(&b, o->options[i].id ? o->options[i].id : "");
             lk_buf_puts(&b, ",\"title\":");
-            json_str(&b, o->options[i].title ? o->options[i].title : "");
+            lk_buf_json(&b, o->options[i].title ? o->options[i].title : "");
             if (o->options[i].description) {
                 lk_buf_puts(&b, ",\"description\":");
-                json_str(&b, o->options[i].description);
+                lk_buf_json(&b, o->options[i].description);
             }
             lk_buf_puts(&b, "}");
         }
