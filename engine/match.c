@@ -1,23 +1,16 @@
-/* Understanding what citizens type: the normal form of a message (lk_norm), the slang
- * table behind it, typo-tolerant word comparison, and matching input to menu options,
- * keyword phrases and global commands. Pure functions: no state, no Lua, no allocation
- * except lk_norm's result. Which command or flow wins, and what to say when nothing
- * matches, belong to conversation.c and runtime.c. Matching reads at most the first
- * SCAN_MAX bytes and MAX_WORDS words of any text, so a 100 KB message costs no more than
- * a short one. */
+/* Reading what citizens type: the word tables, characters (UTF-8, classes), the normal
+ * form of a message (lk_norm) and a text read into words for the matchers (struct toks,
+ * match_tokenize, lk_words). Pure functions: no state, no Lua, no allocation except
+ * lk_norm's and lk_words_new's results. The matchers themselves (similarity, menus,
+ * phrases, commands) are in match_menu.c; which command or flow wins, and what to say
+ * when nothing matches, belong to conversation.c and runtime.c. */
 #include "match.h"
 #include "loket.h"
+#include "match_internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#define SCAN_MAX  4096 /* bytes of a text the matchers read */
-#define MAX_WORDS 64   /* words of a text the matchers read */
-#define WORD_MAX  48   /* longer words are cut (matchers only; lk_norm keeps them) */
-#define TOKS_CAP  1536 /* normal form of one text, matchers only */
-#define LIKE_MAX  64   /* longer words compare exactly */
 
 /* ---- Word tables: sorted by strcmp, searched with bsearch -------------------------- */
 
@@ -104,7 +97,7 @@ static const char *const stopwords[] = {
 };
 
 /* Words that may wrap a command without changing it ("mau ngomong sama petugas saja"). */
-static const char *const fillers[] = {
+const char *const match_fillers[] = {
     "a",           "aku",         "an",          "back",        "bapak",       "berbicara",
     "bicara",      "bisa",        "boleh",       "bu",          "can",         "chat",
     "connect",     "deh",         "dengan",      "dong",        "dulu",        "go",
@@ -119,7 +112,7 @@ static const char *const fillers[] = {
 };
 
 /* Words that may surround a menu number ("no 3 kak", "saya pilih yang 2"). */
-static const char *const number_context[] = {
+const char *const match_number_context[] = {
     "aku",       "ambil",     "angka",     "bu",        "choose",    "deh",       "dong",
     "i",         "ingin",     "kak",       "ke",        "mau",       "menu",      "min",
     "nih",       "no",        "nomor",     "number",    "ok",        "opsi",      "option",
@@ -127,12 +120,7 @@ static const char *const number_context[] = {
     "tolong",    "want",      "ya",        "yang",
 };
 
-struct numword {
-    const char *word;
-    int value;
-};
-
-static const struct numword number_words[] = {
+const struct numword match_number_words[] = {
     {"delapan", 8},    {"dua", 2},        {"eight", 8},      {"empat", 4},      {"enam", 6},
     {"first", 1},      {"five", 5},       {"four", 4},       {"kedelapan", 8},  {"kedua", 2},
     {"keempat", 4},    {"keenam", 6},     {"kelima", 5},     {"kesatu", 1},
@@ -142,6 +130,10 @@ static const struct numword number_words[] = {
     {"third", 3},      {"three", 3},      {"tiga", 3},       {"tujuh", 7},      {"two", 2},
 };
 
+const size_t match_n_fillers = COUNT(match_fillers);
+const size_t match_n_number_context = COUNT(match_number_context);
+const size_t match_n_number_words = COUNT(match_number_words);
+
 /* Words that may be glued to a menu number ("no3"). */
 static const char *const number_prefixes[] = {"nmr", "no", "nomer", "nomor", "opsi", "pilih"};
 
@@ -149,8 +141,6 @@ static const char *const number_prefixes[] = {"nmr", "no", "nomer", "nomor", "op
 static const struct {
     const char *first, *second, *to;
 } joins[] = {{"e", "ktp", "ktp"}, {"ktp", "el", "ktp"}};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 struct key {
     const char *s;
@@ -169,15 +159,15 @@ static int cmp_entry(const void *k, const void *entry)
     return word[key->n] ? -1 : 0;
 }
 
-static const void *lookup(const void *table, size_t count, size_t size, const char *s, size_t n)
+const void *match_lookup(const void *table, size_t count, size_t size, const char *s, size_t n)
 {
     struct key key = {s, n};
     return bsearch(&key, table, count, size, cmp_entry);
 }
 
-static int in_list(const char *const *list, size_t count, const char *s, size_t n)
+int match_in_list(const char *const *list, size_t count, const char *s, size_t n)
 {
-    return lookup(list, count, sizeof *list, s, n) != NULL;
+    return match_lookup(list, count, sizeof *list, s, n) != NULL;
 }
 
 static int table_sorted(const void *table, size_t count, size_t size)
@@ -195,9 +185,11 @@ int lk_match_tables_ok(void)
 {
     return table_sorted(slang, COUNT(slang), sizeof slang[0]) &&
            table_sorted(stopwords, COUNT(stopwords), sizeof stopwords[0]) &&
-           table_sorted(fillers, COUNT(fillers), sizeof fillers[0]) &&
-           table_sorted(number_context, COUNT(number_context), sizeof number_context[0]) &&
-           table_sorted(number_words, COUNT(number_words), sizeof number_words[0]) &&
+           table_sorted(match_fillers, COUNT(match_fillers), sizeof match_fillers[0]) &&
+           table_sorted(match_number_context, COUNT(match_number_context),
+                        sizeof match_number_context[0]) &&
+           table_sorted(match_number_words, COUNT(match_number_words),
+                        sizeof match_number_words[0]) &&
            table_sorted(number_prefixes, COUNT(number_prefixes), sizeof number_prefixes[0]);
 }
 
@@ -371,7 +363,7 @@ static int word_is(const char *s, size_t n, const char *word)
     return strlen(word) == n && !memcmp(s, word, n);
 }
 
-static int is_number_prefix(const char *s, size_t n)
+int match_is_number_prefix(const char *s, size_t n)
 {
     for (size_t i = 0; i < COUNT(number_prefixes); i++)
         if (word_is(s, n, number_prefixes[i]))
@@ -383,7 +375,7 @@ static int is_number_prefix(const char *s, size_t n)
 static int strip_redup(struct norm *o)
 {
     size_t n = o->len - o->cur;
-    if (n < 3 || o->s[o->len - 1] != '2' || is_number_prefix(o->s + o->cur, n - 1))
+    if (n < 3 || o->s[o->len - 1] != '2' || match_is_number_prefix(o->s + o->cur, n - 1))
         return 0;
     for (size_t i = o->cur; i < o->len - 1; i++)
         if (o->s[i] < 'a' || o->s[i] > 'z')
@@ -396,7 +388,7 @@ static void apply_slang(struct norm *o)
 {
     const char *w = o->s + o->cur;
     size_t n = o->len - o->cur;
-    const struct slang *e = lookup(slang, COUNT(slang), sizeof slang[0], w, n);
+    const struct slang *e = match_lookup(slang, COUNT(slang), sizeof slang[0], w, n);
     if (e) {
         replace_word(o, e->to, strlen(e->to));
         return;
@@ -404,7 +396,7 @@ static void apply_slang(struct norm *o)
     /* "ngurusnya" -> "urusnya" */
     if (n < 6 || n > 40 || memcmp(w + n - 3, "nya", 3))
         return;
-    e = lookup(slang, COUNT(slang), sizeof slang[0], w, n - 3);
+    e = match_lookup(slang, COUNT(slang), sizeof slang[0], w, n - 3);
     if (e) {
         char tmp[64];
         size_t len = strlen(e->to);
@@ -500,21 +492,12 @@ char *lk_norm(const char *text)
 
 /* ---- Words of a text, for the matchers --------------------------------------------- */
 
-struct toks {
-    char s[TOKS_CAP];
-    const char *w[MAX_WORDS];
-    unsigned char len[MAX_WORDS];
-    unsigned char stop[MAX_WORDS]; /* 1 for a stopword */
-    size_t n;
-    size_t content;                /* words that are not stopwords */
-};
-
 static int is_stop(const char *w, size_t n)
 {
-    return in_list(stopwords, COUNT(stopwords), w, n);
+    return match_in_list(stopwords, COUNT(stopwords), w, n);
 }
 
-static void tokenize(struct toks *t, const char *text)
+void match_tokenize(struct toks *t, const char *text)
 {
     struct norm o = {.s = t->s, .cap = sizeof t->s, .max_words = MAX_WORDS,
                      .max_word = WORD_MAX};
@@ -535,381 +518,10 @@ static void tokenize(struct toks *t, const char *text)
     }
 }
 
-/* ---- Word similarity -------------------------------------------------------------- */
-
-static int has_digit(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] >= '0' && s[i] <= '9')
-            return 1;
-    return 0;
-}
-
-static int min3(int a, int b, int c)
-{
-    int m = a < b ? a : b;
-    return m < c ? m : c;
-}
-
-/* Optimal-string-alignment distance, or k+1 as soon as it must exceed k. */
-static int osa(const char *a, size_t la, const char *b, size_t lb, int k)
-{
-    int rows[3][LIKE_MAX + 1];
-    int *pp = rows[0], *p = rows[1], *c = rows[2];
-    for (size_t j = 0; j <= lb; j++)
-        p[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        c[0] = (int)i;
-        int best = c[0];
-        for (size_t j = 1; j <= lb; j++) {
-            int v = min3(p[j] + 1, c[j - 1] + 1, p[j - 1] + (a[i - 1] != b[j - 1]));
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                pp[j - 2] + 1 < v)
-                v = pp[j - 2] + 1;
-            c[j] = v;
-            if (v < best)
-                best = v;
-        }
-        if (best > k)
-            return k + 1;
-        int *t = pp;
-        pp = p, p = c, c = t;
-    }
-    return p[lb];
-}
-
-/* The letters a word holds, one bit each (others share bit 31). */
-static uint32_t letter_mask(const char *s, size_t n)
-{
-    uint32_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        m |= s[i] >= 'a' && s[i] <= 'z' ? 1u << (s[i] - 'a') : 1u << 31;
-    return m;
-}
-
-static int like_n(const char *a, size_t la, const char *b, size_t lb)
-{
-    if (la == lb && !memcmp(a, b, la))
-        return 1;
-    size_t shorter = la < lb ? la : lb;
-    int k = shorter >= 8 ? 2 : shorter >= 4 ? 1 : 0;
-    size_t diff = la > lb ? la - lb : lb - la;
-    if (!k || diff > (size_t)k || la > LIKE_MAX || lb > LIKE_MAX)
-        return 0;
-    if (has_digit(a, la) || has_digit(b, lb))
-        return 0;
-    /* an edit changes at most two letters of the set: a cheap rejection before osa() */
-    if (__builtin_popcount(letter_mask(a, la) ^ letter_mask(b, lb)) > 2 * k)
-        return 0;
-    return osa(a, la, b, lb, k) <= k;
-}
-
-int lk_word_like(const char *a, const char *b)
-{
-    if (!a || !b)
-        return 0;
-    return like_n(a, strlen(a), b, strlen(b));
-}
-
-enum { L_NONE, L_TYPO, L_EXACT };
-
-/* Length without a "-nya" suffix ("syaratnya" -> "syarat"); words under 6 keep theirs. */
-static size_t stem_len(const char *w, size_t n)
-{
-    return n >= 6 && !memcmp(w + n - 3, "nya", 3) ? n - 3 : n;
-}
-
-/* How an input word matches a phrase word; a stopword in the input matches only
- * exactly, so "dengan" never stands in for "dengar". */
-static int word_level(const char *in, size_t lin, int in_stop, const char *w, size_t lw)
-{
-    size_t si = stem_len(in, lin), sw = stem_len(w, lw);
-    if ((lin == lw && !memcmp(in, w, lw)) || (si == sw && !memcmp(in, w, sw)))
-        return L_EXACT;
-    if (in_stop)
-        return L_NONE;
-    return like_n(in, lin, w, lw) || like_n(in, si, w, sw) ? L_TYPO : L_NONE;
-}
-
-/* ---- Menu numbers ------------------------------------------------------------------ */
-
-/* Value of a digits-only word: 1..999, -1 for other numbers, 0 when not digits. */
-static int digits_value(const char *w, size_t n)
-{
-    if (!n)
-        return 0;
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (w[i] < '0' || w[i] > '9')
-            return 0;
-        if (v <= 999)
-            v = v * 10 + (w[i] - '0');
-    }
-    return v >= 1 && v <= 999 ? v : -1;
-}
-
-/* A word naming a menu number: "3", "tiga", "ketiga", "no3". */
-static int number_token(const char *w, size_t n)
-{
-    int v = digits_value(w, n);
-    if (v)
-        return v;
-    const struct numword *e =
-        lookup(number_words, COUNT(number_words), sizeof number_words[0], w, n);
-    if (e)
-        return e->value;
-    size_t p = 0;
-    while (p < n && (w[p] < '0' || w[p] > '9'))
-        p++;
-    if (p == 0 || p == n)
-        return 0;
-    return is_number_prefix(w, p) ? digits_value(w + p, n - p) : 0;
-}
-
-static int number_in(const struct toks *t)
-{
-    int found = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        int v = number_token(t->w[i], t->len[i]);
-        if (v) {
-            if (v < 0 || found)
-                return 0;
-            found = v;
-        } else if (!in_list(number_context, COUNT(number_context), t->w[i], t->len[i])) {
-            return 0;
-        }
-    }
-    return found;
-}
-
-int lk_match_number(const char *input)
-{
-    struct toks t;
-    tokenize(&t, input);
-    return number_in(&t);
-}
-
-/* ---- Menus ------------------------------------------------------------------------- */
-
-#define MAX_ITEMS     64  /* options considered for word matching */
-#define MAX_VOCAB     256 /* distinct option words */
-#define PER_ITEM      32  /* words kept per option */
-#define VOCAB_SLOTS   512
-#define W_EXACT       1200
-#define W_TYPO        900
-
-/* The distinct content words of a menu's options: df is how many options hold a word. */
-struct vocab {
-    const char *w[MAX_VOCAB];
-    unsigned char len[MAX_VOCAB];
-    unsigned short df[MAX_VOCAB];
-    unsigned char level[MAX_VOCAB];
-    unsigned short slot[VOCAB_SLOTS]; /* index + 1, 0 when empty */
-    size_t n;
-    unsigned short iw[MAX_ITEMS * PER_ITEM];
-    unsigned short start[MAX_ITEMS + 1];
-    char text[MAX_VOCAB * 16];
-    size_t used;
-};
-
-static uint32_t hash_word(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-/* Index of the word in the vocabulary, added when new; -1 when full. */
-static int vocab_intern(struct vocab *v, const char *w, size_t n)
-{
-    size_t i = hash_word(w, n) & (VOCAB_SLOTS - 1);
-    for (; v->slot[i]; i = (i + 1) & (VOCAB_SLOTS - 1)) {
-        size_t x = v->slot[i] - 1u;
-        if (v->len[x] == n && !memcmp(v->w[x], w, n))
-            return (int)x;
-    }
-    if (v->n >= MAX_VOCAB || v->used + n > sizeof v->text)
-        return -1;
-    memcpy(v->text + v->used, w, n);
-    v->w[v->n] = v->text + v->used;
-    v->len[v->n] = (unsigned char)n;
-    v->df[v->n] = 0;
-    v->used += n;
-    v->slot[i] = (unsigned short)(++v->n);
-    return (int)v->n - 1;
-}
-
-static void vocab_add(struct vocab *v, size_t item, const char *w, size_t n)
-{
-    size_t end = v->start[item + 1];
-    if (end - v->start[item] >= PER_ITEM)
-        return;
-    int x = vocab_intern(v, w, n);
-    if (x < 0)
-        return;
-    for (size_t i = v->start[item]; i < end; i++)
-        if (v->iw[i] == x)
-            return;
-    v->iw[end] = (unsigned short)x;
-    v->start[item + 1]++;
-    v->df[x]++;
-}
-
-/* Adds one option's content words (all its words when a phrase has only stopwords,
- * such as "Ya"). */
-static void vocab_add_item(struct vocab *v, size_t item, const struct lk_match_item *it,
-                           struct toks *scratch)
-{
-    v->start[item + 1] = v->start[item];
-    for (size_t p = 0; it->phrases && p < it->n_phrases; p++) {
-        tokenize(scratch, it->phrases[p]);
-        for (size_t i = 0; i < scratch->n; i++)
-            if (!scratch->content || !scratch->stop[i])
-                vocab_add(v, item, scratch->w[i], scratch->len[i]);
-    }
-}
-
-/* How well the input matches each vocabulary word. */
-static void vocab_levels(struct vocab *v, const struct toks *in)
-{
-    for (size_t x = 0; x < v->n; x++) {
-        int best = L_NONE;
-        for (size_t j = 0; j < in->n && best != L_EXACT; j++) {
-            int l = word_level(in->w[j], in->len[j], in->stop[j], v->w[x], v->len[x]);
-            if (l > best)
-                best = l;
-        }
-        v->level[x] = (unsigned char)best;
-    }
-}
-
-static long item_score(const struct vocab *v, size_t i, int *full)
-{
-    long score = 0;
-    *full = v->start[i + 1] > v->start[i];
-    for (size_t k = v->start[i]; k < v->start[i + 1]; k++) {
-        unsigned x = v->iw[k];
-        if (v->level[x] == L_EXACT)
-            score += W_EXACT / v->df[x];
-        else if (v->level[x] == L_TYPO)
-            score += W_TYPO / v->df[x];
-        else
-            *full = 0;
-    }
-    return score;
-}
-
-/* 1 when every word the input matched in option b is also a word of option a. */
-static int covers(const struct vocab *v, size_t a, size_t b)
-{
-    for (size_t k = v->start[b]; k < v->start[b + 1]; k++) {
-        unsigned x = v->iw[k], found = 0;
-        if (v->level[x] == L_NONE)
-            continue;
-        for (size_t m = v->start[a]; m < v->start[a + 1] && !found; m++)
-            found = v->iw[m] == x;
-        if (!found)
-            return 0;
-    }
-    return 1;
-}
-
-/* Highest score wins. In a tie, an option whose words were all found wins when the
- * others matched nothing it lacks ("ktp hilang" picks "KTP hilang" over "KTP hilang atau
- * rusak", not over "KTP rusak" on "ktp hilang atau rusak"). */
-static int pick_best(const struct vocab *v, size_t n)
-{
-    long score[MAX_ITEMS], best = 0;
-    int full[MAX_ITEMS], winner = LK_MATCH_NONE, n_best = 0;
-    for (size_t i = 0; i < n; i++) {
-        score[i] = item_score(v, i, &full[i]);
-        if (score[i] > best)
-            best = score[i];
-    }
-    for (size_t i = 0; best && i < n; i++)
-        if (score[i] == best)
-            n_best++, winner = (int)i;
-    if (n_best <= 1)
-        return winner;
-    for (size_t i = 0; i < n; i++) {
-        if (score[i] != best || !full[i])
-            continue;
-        size_t j = 0;
-        while (j < n && (j == i || score[j] != best || covers(v, i, j)))
-            j++;
-        if (j == n)
-            return (int)i;
-    }
-    return LK_MATCH_AMBIGUOUS;
-}
-
-static int match_words(const struct toks *in, const struct lk_match_item *items, size_t n)
-{
-    struct vocab v;
-    struct toks scratch;
-    v.n = v.used = 0;
-    memset(v.slot, 0, sizeof v.slot);
-    v.start[0] = 0;
-    if (n > MAX_ITEMS)
-        n = MAX_ITEMS;
-    for (size_t i = 0; i < n; i++)
-        vocab_add_item(&v, i, &items[i], &scratch);
-    vocab_levels(&v, in);
-    return pick_best(&v, n);
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The option whose id the input is, ignoring case and surrounding blanks. */
-static int match_id(const char *input, const struct lk_match_item *items, size_t n)
-{
-    while (is_space(*input))
-        input++;
-    for (size_t i = 0; i < n; i++) {
-        const char *id = items[i].id;
-        if (!id || !*id)
-            continue;
-        size_t len = strlen(id);
-        if (strncasecmp(input, id, len))
-            continue;
-        const char *rest = input + len;
-        while (is_space(*rest))
-            rest++;
-        if (!*rest)
-            return (int)i;
-    }
-    return LK_MATCH_NONE;
-}
-
-int lk_match_menu(const char *input, const struct lk_match_item *items, size_t n)
-{
-    if (!input || !items || !n)
-        return LK_MATCH_NONE;
-    struct toks in;
-    tokenize(&in, input);
-    int num = number_in(&in);
-    if (num)
-        return (size_t)num <= n ? num - 1 : LK_MATCH_NONE;
-    int id = match_id(input, items, n);
-    if (id != LK_MATCH_NONE)
-        return id;
-    return in.n ? match_words(&in, items, n) : LK_MATCH_NONE;
-}
-
-/* ---- Keyword phrases and commands --------------------------------------------------- */
-
-struct lk_words {
-    struct toks t;
-};
-
 struct lk_words *lk_words_new(const char *text)
 {
     struct lk_words *w = lk_xmalloc(sizeof *w);
-    tokenize(&w->t, text);
+    match_tokenize(&w->t, text);
     return w;
 }
 
@@ -918,86 +530,3 @@ void lk_words_free(struct lk_words *w)
     free(w);
 }
 
-static int phrase_score(const struct toks *in, const struct toks *ph)
-{
-    if (!ph->n)
-        return 0;
-    int matched = 0, exact = 0;
-    for (size_t i = 0; i < ph->n; i++) {
-        if (ph->content && ph->stop[i])
-            continue;
-        int best = L_NONE;
-        for (size_t j = 0; j < in->n && best != L_EXACT; j++) {
-            int l = word_level(in->w[j], in->len[j], in->stop[j], ph->w[i], ph->len[i]);
-            if (l > best)
-                best = l;
-        }
-        if (best == L_NONE)
-            return 0;
-        matched++;
-        exact += best == L_EXACT;
-    }
-    return 100 * matched + exact;
-}
-
-int lk_words_phrase(const struct lk_words *input, const struct lk_words *phrase)
-{
-    return phrase_score(&input->t, &phrase->t);
-}
-
-int lk_match_phrase(const char *input, const char *phrase)
-{
-    struct toks in, ph;
-    tokenize(&ph, phrase);
-    if (!ph.n)
-        return 0;
-    tokenize(&in, input);
-    return phrase_score(&in, &ph);
-}
-
-/* 1 when the command's words stand at position at, and every other word is filler. */
-static int command_at(const struct toks *in, size_t at, const struct toks *cmd)
-{
-    for (size_t k = 0; k < cmd->n; k++)
-        if (!word_level(in->w[at + k], in->len[at + k], 0, cmd->w[k], cmd->len[k]))
-            return 0;
-    for (size_t j = 0; j < in->n; j++) {
-        if (j >= at && j < at + cmd->n)
-            continue;
-        if (!in_list(fillers, COUNT(fillers), in->w[j], in->len[j]))
-            return 0;
-    }
-    return 1;
-}
-
-static int is_command(const struct toks *in, const struct toks *cmd)
-{
-    if (!cmd->n || cmd->n > in->n)
-        return 0;
-    for (size_t at = 0; at + cmd->n <= in->n; at++)
-        if (command_at(in, at, cmd))
-            return 1;
-    return 0;
-}
-
-int lk_words_command(const struct lk_words *input, struct lk_words *const *commands, size_t n)
-{
-    for (size_t i = 0; input->t.n && i < n; i++)
-        if (is_command(&input->t, &commands[i]->t))
-            return 1;
-    return 0;
-}
-
-int lk_match_command(const char *input, const char *const *words, size_t n)
-{
-    if (!input || !words)
-        return 0;
-    struct toks in, cmd;
-    tokenize(&in, input);
-    for (size_t i = 0; in.n && i < n; i++) {
-        tokenize(&cmd, words[i]);
-        if (is_command(&in, &cmd))
-            return 1;
-    }
-    return 0;
-}
