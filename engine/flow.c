@@ -185,8 +185,22 @@ static void resolve_flow(struct lk_flowset *fs, struct lk_flow *f, struct lk_dia
             : f->start;
 }
 
+static void check_duplicate_ids(struct lk_flowset *fs, struct lk_diags *d)
+{
+    for (size_t i = 1; i < fs->n_flows; i++)
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(fs->flows[i].id, fs->flows[k].id) == 0 && strcmp(fs->flows[i].id, "?")) {
+                lk_diags_add(d, 1, fs->flows[i].file, fs->flows[i].line,
+                             "id alur '%s' dipakai dua kali (juga di %s) / duplicate flow id "
+                             "'%s' (also in %s)", fs->flows[i].id, fs->flows[k].file,
+                             fs->flows[i].id, fs->flows[k].file);
+                break;
+            }
+}
+
 static void link_flows(struct lk_flowset *fs, struct lk_diags *d)
 {
+    check_duplicate_ids(fs, d);
     for (size_t i = 0; i < fs->n_flows; i++) {
         struct lk_flow *f = &fs->flows[i];
         for (size_t k = 0; k < f->n_nodes; k++)

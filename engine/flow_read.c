@@ -388,9 +388,6 @@ static void read_flow(struct flow_reader *r, int idx)
         free(f.id);
         f.id = lk_strdup("?");
     }
-    if (lk_flowset_flow(fs, f.id))
-        lk_diags_add(r->diags, 1, r->file, f.line,
-                     "id alur '%s' dipakai dua kali / duplicate flow id '%s'", f.id, f.id);
     if (!read_text_field(L, idx, "title", &f.title))
         f.title.id = lk_strdup(f.id);
     read_keywords(r, idx, &f);

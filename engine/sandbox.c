@@ -113,7 +113,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
     raise_kill(L, sb);
 }
 
-void sandbox_charge(lua_State *L, lua_Integer units)
+static void sandbox_charge(lua_State *L, lua_Integer units)
 {
     struct lk_sandbox *sb = sandbox_of(L);
     if (sb->depth == 0 || units <= 0)
@@ -127,10 +127,12 @@ void sandbox_charge(lua_State *L, lua_Integer units)
     raise_kill(L, sb);
 }
 
-size_t sandbox_max_string(lua_State *L)
+static size_t sandbox_max_string(lua_State *L)
 {
     return sandbox_of(L)->lim.max_string;
 }
+
+static const struct sandbox_budget budget = {sandbox_charge, sandbox_max_string};
 
 /* Records where an allocation was refused: lauxlib's buffers raise an ordinary error on
  * the first refusal, which still ends the step as LK_ELIMIT if nothing is granted after. */
@@ -518,7 +520,7 @@ static void open_base(lua_State *L)
     push_readonly_env(L, -2);                       /* G0, base, orig load, load env */
     lua_pushcclosure(L, l_load, 2);
     lua_setfield(L, -2, "load");                    /* G0, base */
-    sandbox_lib_open(L);                            /* G0, base */
+    sandbox_lib_open(L, &budget);                            /* G0, base */
     lua_remove(L, -2);                              /* base */
 }
 

@@ -11,6 +11,9 @@
 #include <lualib.h>
 #include <string.h>
 
+/* The sandbox's budget, as handed over by sandbox_lib_open (the same for every state). */
+static const struct sandbox_budget *budget;
+
 #define PATTERN_STEPS       64       /* estimated matching steps per budget unit */
 #define PATTERN_COST_MAX    5e7      /* estimated matching steps one call may cost */
 
@@ -39,7 +42,7 @@ static int l_os_date(lua_State *L)
 
 static int too_long(lua_State *L, const char *fn, lua_Number len)
 {
-    lua_Integer max = (lua_Integer)sandbox_max_string(L);
+    lua_Integer max = (lua_Integer)budget->max_string(L);
     return luaL_error(L, "%s: hasil terlalu panjang (%f byte, maksimum %I) / result too long "
                       "(%f bytes, at most %I)", fn, len, max, len, max);
 }
@@ -60,7 +63,7 @@ static int l_rep(lua_State *L)
     const char *s = luaL_checklstring(L, 1, &l);
     lua_Integer n = luaL_checkinteger(L, 2);
     const char *sep = luaL_optlstring(L, 3, "", &lsep);
-    size_t max = sandbox_max_string(L);
+    size_t max = budget->max_string(L);
     if (n <= 0 || l + lsep == 0) {
         lua_pushliteral(L, "");
         return 1;
@@ -83,7 +86,7 @@ static int l_rep(lua_State *L)
 
 static int l_format(lua_State *L)
 {
-    size_t total = 0, max = sandbox_max_string(L);
+    size_t total = 0, max = budget->max_string(L);
     for (int i = 1, n = lua_gettop(L); i <= n; i++)
         if (lua_type(L, i) == LUA_TSTRING)
             total += lua_rawlen(L, i);
@@ -243,7 +246,7 @@ static void check_pattern(lua_State *L, const char *s, size_t n, const char *p, 
         luaL_error(L, "pola terlalu rumit untuk teks %I byte; sederhanakan pola atau pendekkan "
                    "teks / pattern too complex for a %I-byte subject; simplify the pattern or "
                    "shorten the text", (lua_Integer)n, (lua_Integer)n);
-    sandbox_charge(L, (lua_Integer)(cost / PATTERN_STEPS));
+    budget->charge(L, (lua_Integer)(cost / PATTERN_STEPS));
 }
 
 static int no_specials(const char *p, size_t lp)
@@ -269,7 +272,7 @@ static int l_find(lua_State *L)
         check_pattern(L, s + init, ls - init, p, lp, 1);
         return sandbox_call_orig(L);
     }
-    sandbox_charge(L, (lua_Integer)((ls - init) / SCAN_BYTES));
+    budget->charge(L, (lua_Integer)((ls - init) / SCAN_BYTES));
     const char *hit = memmem(s + init, ls - init, p, lp);
     if (!hit) {
         luaL_pushfail(L);
@@ -309,7 +312,7 @@ static int l_gsub_repl(lua_State *L)
     }
     size_t len = lua_type(L, -1) == LUA_TSTRING ? lua_rawlen(L, -1) : 64;
     lua_Integer total = lua_tointeger(L, lua_upvalueindex(2)) + (lua_Integer)len;
-    if ((size_t)total > sandbox_max_string(L))
+    if ((size_t)total > budget->max_string(L))
         return too_long(L, "string.gsub", (lua_Number)total);
     lua_pushinteger(L, total);
     lua_replace(L, lua_upvalueindex(2));
@@ -330,7 +333,7 @@ static int l_gsub(lua_State *L)
         lua_replace(L, 3);
     }
     sandbox_call_orig(L);                                   /* args, result, count */
-    if (lua_rawlen(L, -2) > sandbox_max_string(L) && lua_rawlen(L, -2) > ls)
+    if (lua_rawlen(L, -2) > budget->max_string(L) && lua_rawlen(L, -2) > ls)
         return too_long(L, "string.gsub", (lua_Number)lua_rawlen(L, -2));
     return 2;
 }
@@ -339,7 +342,7 @@ static int l_gsub(lua_State *L)
 
 static int l_concat(lua_State *L)
 {
-    size_t lsep, total = 0, max = sandbox_max_string(L);
+    size_t lsep, total = 0, max = budget->max_string(L);
     luaL_checktype(L, 1, LUA_TTABLE);
     const char *sep = luaL_optlstring(L, 2, "", &lsep);
     lua_Integer i = luaL_optinteger(L, 3, 1);
@@ -347,7 +350,7 @@ static int l_concat(lua_State *L)
     luaL_Buffer b;
     luaL_buffinit(L, &b);                           /* args, buffer */
     if (i <= last)
-        sandbox_charge(L, (lua_Integer)((lua_Unsigned)last - (lua_Unsigned)i));
+        budget->charge(L, (lua_Integer)((lua_Unsigned)last - (lua_Unsigned)i));
     for (; i <= last; i++) {
         size_t l;
         lua_geti(L, 1, i);                          /* args, buffer, value */
@@ -421,7 +424,7 @@ static lua_Integer work_of(lua_State *L, enum work kind)
  * upvalue 2), then runs the original (upvalue 1). */
 static int l_charged(lua_State *L)
 {
-    sandbox_charge(L, work_of(L, (enum work)lua_tointeger(L, lua_upvalueindex(2))));
+    budget->charge(L, work_of(L, (enum work)lua_tointeger(L, lua_upvalueindex(2))));
     return sandbox_call_orig(L);
 }
 
@@ -492,8 +495,9 @@ void sandbox_lib_wrap(lua_State *L, const struct sandbox_wrap *w)
     }
 }
 
-void sandbox_lib_open(lua_State *L)
+void sandbox_lib_open(lua_State *L, const struct sandbox_budget *b)
 {
+    budget = b;
     int base = lua_gettop(L);
     sandbox_lib_wrap(L, base_wraps);
     for (size_t i = 0; i < sizeof libraries / sizeof libraries[0]; i++) {

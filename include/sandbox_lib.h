@@ -1,6 +1,7 @@
 /* Private to sandbox.c and sandbox_lib.c. sandbox.c lends the library functions the step's
- * budget and the string cap; sandbox_lib.c gives back the library subset and the helpers
- * that copy and wrap fields of a library table. Nothing else includes this. */
+ * budget and the string cap (struct sandbox_budget, handed over when it opens them);
+ * sandbox_lib.c gives back the library subset and the helpers that copy and wrap fields of
+ * a library table. Nothing else includes this. */
 #ifndef LOKET_SANDBOX_LIB_H
 #define LOKET_SANDBOX_LIB_H
 
@@ -22,14 +23,14 @@ static inline int sandbox_call_orig(lua_State *L)
     return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
-/* ---- sandbox.c ---- */
-
-/* Charges 'units' of work done by a C function to the step's budget; raises the kill when
- * the budget cannot pay for it (before the work is done). */
-void sandbox_charge(lua_State *L, lua_Integer units);
-
-/* The largest string a library function may make (lk_sandbox_limits.max_string). */
-size_t sandbox_max_string(lua_State *L);
+/* What the library functions need from the sandbox that opens them. */
+struct sandbox_budget {
+    /* Charges 'units' of work done by a C function to the step's budget; raises the kill
+     * when the budget cannot pay for it (before the work is done). */
+    void (*charge)(lua_State *L, lua_Integer units);
+    /* The largest string a library function may make (lk_sandbox_limits.max_string). */
+    size_t (*max_string)(lua_State *L);
+};
 
 /* ---- sandbox_lib.c ---- */
 
@@ -43,6 +44,6 @@ void sandbox_lib_wrap(lua_State *L, const struct sandbox_wrap *w);
 /* [-0, +0] With the base environment on top: charges base.tonumber for its scan and adds
  * the allowed subset of string, table, math, utf8 and os, with bounded versions of the
  * functions whose loops the count hook cannot interrupt. */
-void sandbox_lib_open(lua_State *L);
+void sandbox_lib_open(lua_State *L, const struct sandbox_budget *budget);
 
 #endif
