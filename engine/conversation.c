@@ -207,59 +207,69 @@ static void not_understood(struct lk_turn *t)
     reprompt(t);
 }
 
-/* The heart of a turn: what to do with the event, in order of precedence. */
-static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_event *ev,
-                     int removed)
+/* A conversation's first message goes to the main flow's start when that is a run node:
+ * it greets (a salam first) and may route the request itself with c:route. */
+static int first_message(const struct lk_turn *t, const struct lk_conv *conv)
+{
+    return conv->row.created_ms == conv->row.updated_ms && !t->pos->waiting && t->fs->main &&
+           t->fs->main->start->kind == LK_NODE_RUN;
+}
+
+/* What the flows make of the input: the waiting node's answer, a keyword, or a re-prompt. */
+static void answer(struct lk_turn *t, const struct lk_event *ev, int first)
 {
     const char *text = t->input;
-    if (ev->kind && strcmp(ev->kind, "text") != 0 && !ev->choice_id) {
-        lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_NON_TEXT));
-        return;
-    }
-    int cmd = find_command(&t->fs->settings, text);
-    if (cmd >= 0) {
-        run_command(t, conv, cmd);
-        return;
-    }
-    if (removed) {
-        lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_REMOVED));
-        struct lk_flow *f = lk_flowset_flow(t->fs, conv->row.flow);
-        t->pos->waiting = NULL;
-        lk_runtime_enter(t, f && f->start ? f->start : t->fs->main->start);
-        return;
-    }
-    if (strcmp(conv->row.status, "handoff") == 0 || strcmp(conv->row.status, "flagged") == 0) {
-        lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_HANDOFF_WAITING));
-        return;
-    }
-    /* a first message goes to the main flow's start when that is a run node: it greets
-     * (a salam first) and may route the request itself with c:route */
-    int first = conv->row.created_ms == conv->row.updated_ms && !t->pos->waiting &&
-                t->fs->main && t->fs->main->start->kind == LK_NODE_RUN;
-    int score = 0, at_menu = t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU;
-    /* words at a menu: a keyword phrase of two or more words ("ktp hilang") says more than
-     * one menu word ("KTP"); a number or a button needs no keywords at all */
-    struct lk_node *kw = NULL;
-    int looked = !first && at_menu && text && !ev->choice_id && !lk_match_number(text);
+    struct lk_node *at = t->pos->waiting, *kw = NULL;
+    int score = 0;
+    /* words at a menu (not a number or a button) may name another flow's keyword ("kia itu
+     * wajib gk sih" at "Anything else?") or a phrase of two or more words ("ktp hilang"):
+     * either says more than one menu word */
+    int looked = !first && at && at->kind == LK_NODE_MENU && text && !ev->choice_id &&
+                 !lk_match_number(text);
     if (looked)
         kw = lk_runtime_keyword(t->fs, text, NULL, &score);
-    /* a keyword of another flow ("kia itu wajib gk sih" at "Anything else?") is a new
-     * question, and says more than a menu's words; so does a phrase of two or more words */
-    int kw_first = kw && (score >= 200 || kw->flow != t->pos->waiting->flow);
-    if (!kw_first && lk_runtime_input(t, text, ev->choice_id))
+    int keyword_wins = kw && (score >= 200 || kw->flow != at->flow);
+    if (!keyword_wins && lk_runtime_input(t, text, ev->choice_id))
         return;
     if (!looked && !first)
         kw = lk_runtime_keyword(t->fs, text, NULL, &score);
     if (kw) {
         t->pos->misunderstood = 0;
-        t->pos->waiting = t->pos->waiting && t->pos->waiting->kind == LK_NODE_MENU
-                              ? t->pos->waiting : NULL;
+        t->pos->waiting = at && at->kind == LK_NODE_MENU ? at : NULL;
         lk_runtime_enter(t, kw);
     } else if (!t->pos->waiting) {
         start_over(t);
     } else {
         not_understood(t);
     }
+}
+
+/* The node the citizen waited at is gone from the flows: say so, go to its flow's start. */
+static void node_removed(struct lk_turn *t, const struct lk_conv *conv)
+{
+    lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_REMOVED));
+    struct lk_flow *f = lk_flowset_flow(t->fs, conv->row.flow);
+    t->pos->waiting = NULL;
+    lk_runtime_enter(t, f && f->start ? f->start : t->fs->main->start);
+}
+
+/* The heart of a turn: what to do with the event, in order of precedence. */
+static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_event *ev,
+                     int removed)
+{
+    if (ev->kind && strcmp(ev->kind, "text") != 0 && !ev->choice_id) {
+        lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_NON_TEXT));
+        return;
+    }
+    int cmd = find_command(&t->fs->settings, t->input);
+    if (cmd >= 0)
+        run_command(t, conv, cmd);
+    else if (removed)
+        node_removed(t, conv);
+    else if (strcmp(conv->row.status, "handoff") == 0 || strcmp(conv->row.status, "flagged") == 0)
+        lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_HANDOFF_WAITING));
+    else
+        answer(t, ev, first_message(t, conv));
 }
 
 /* ---- input hygiene ---- */
