@@ -111,16 +111,23 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* The engine on the test's flow folder and database. */
+static struct lk_engine *open_engine(void)
+{
+    struct lk_engine_options opt = {.flows_dir = flows, .db_path = db, .sync_full = 0};
+    struct lk_error err;
+    struct lk_engine *e = lk_engine_new(&opt, &err);
+    ok(e != NULL, "engine: %s", e ? "" : err.text);
+    return e;
+}
+
 static void test_reload(void)
 {
     subtest("hot reload");
     int64_t clock = 1796000000000;  /* fixed, moved by hand */
     lk_clock_set(clock);
     write_file("main.lua", flow_v1);
-    struct lk_engine_options opt = {.flows_dir = flows, .db_path = db, .sync_full = 0};
-    struct lk_error err;
-    struct lk_engine *e = lk_engine_new(&opt, &err);
-    ok(e != NULL, "engine: %s", e ? "" : err.text);
+    struct lk_engine *e = open_engine();
     if (!e)
         return;
     int64_t v1 = lk_engine_flow_version(e);
@@ -199,10 +206,8 @@ static void test_office(void)
 {
     subtest("office methods");
     write_file("main.lua", office_flow);
-    struct lk_engine_options opt = {.flows_dir = flows, .db_path = db, .sync_full = 0};
     struct lk_error err;
-    struct lk_engine *e = lk_engine_new(&opt, &err);
-    ok(e != NULL, "engine: %s", e ? "" : err.text);
+    struct lk_engine *e = open_engine();
     if (!e)
         return;
     struct lk_office_status *rows = lk_xcalloc(1, sizeof *rows);
