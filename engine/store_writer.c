@@ -420,22 +420,33 @@ static void commit_group(struct lk_store *st, struct lk_batch *first, int n)
         lk_warn("store: writes to %s recovered after %d retries", st->path, retries);
 }
 
-/* Advances the ticket, wakes the waiters, tells the hook, frees the group. */
-static void finish_group(struct lk_store *st, struct lk_batch *first, int n)
+void lk_store_release(struct lk_store *st, uint64_t t)
 {
-    struct lk_batch *last = first;
-    for (int i = 1; i < n; i++)
-        last = last->next;
     pthread_mutex_lock(&st->mu);
-    atomic_store(&st->committed, last->ticket);
-    st->stats.commits++;
-    st->stats.batches += (uint64_t)n;
+    atomic_store(&st->committed, t);
     void (*cb)(void *) = st->on_commit;
     void *ud = st->on_commit_ud;
     pthread_cond_broadcast(&st->done);
     pthread_mutex_unlock(&st->mu);
     if (cb)
         cb(ud);
+}
+
+/* Counts the group, hands its last ticket on (to the syncer, or straight to the waiters
+ * when every COMMIT syncs), frees it. */
+static void finish_group(struct lk_store *st, struct lk_batch *first, int n)
+{
+    struct lk_batch *last = first;
+    for (int i = 1; i < n; i++)
+        last = last->next;
+    pthread_mutex_lock(&st->mu);
+    st->stats.commits++;
+    st->stats.batches += (uint64_t)n;
+    pthread_mutex_unlock(&st->mu);
+    if (st->syncer_running)
+        lk_store_syncer_written(st, last->ticket);
+    else
+        lk_store_release(st, last->ticket);
     while (first) {
         struct lk_batch *next = first->next;
         lk_batch_free(first);
@@ -585,8 +596,10 @@ void lk_store_stats(struct lk_store *st, struct lk_store_stats *out)
 
 int lk_store_writer_start(struct lk_store *st, struct lk_error *err)
 {
+    lk_store_syncer_start(st);           /* without it, each COMMIT syncs */
     int rc = pthread_create(&st->writer, NULL, writer_main, st);
     if (rc != 0) {
+        lk_store_syncer_stop(st);
         lk_error_set(err, "Tidak dapat memulai penulis basis data: %s / Cannot start the "
                           "database writer: %s", strerror(rc), strerror(rc));
         return LK_ERR;
@@ -605,4 +618,5 @@ void lk_store_writer_stop(struct lk_store *st)
         pthread_join(st->writer, NULL);
         st->writer_running = 0;
     }
+    lk_store_syncer_stop(st);
 }

@@ -67,6 +67,7 @@ struct lk_web {
     struct inflight *inflight, *inflight_tail;
     size_t queued, connections;
     uint64_t last_ticket;
+    uint64_t released;                   /* commits whose frames were sent */
     int draining;
 };
 
@@ -217,18 +218,90 @@ static void send_simple(struct lk_web *w, struct pss *p, const char *json, uint6
     enqueue(w, p, frame_end(&b, ticket));
 }
 
-/* Every connection whose head frame is now committed becomes writable. */
+/* RFC 6455 header of a server frame (FIN, text, not masked) for a payload of len bytes;
+ * returns its size, at most 10. */
+static size_t frame_header(unsigned char *h, size_t len)
+{
+    h[0] = 0x81;
+    if (len < 126) {
+        h[1] = (unsigned char)len;
+        return 2;
+    }
+    if (len <= 0xffff) {
+        h[1] = 126;
+        h[2] = (unsigned char)(len >> 8);
+        h[3] = (unsigned char)len;
+        return 4;
+    }
+    h[1] = 127;
+    for (int i = 0; i < 8; i++)
+        h[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+    return 10;
+}
+
+/* Writes every committed frame at the head of the queue, in order. Frames due together
+ * (a turn's messages, a session frame before them) leave in one send: each gets its
+ * header here and lws passes the bytes on as they are. What the socket cannot take at
+ * once stays in lws's own output buffer, which lws drains before anything else; so this
+ * may run outside the connection's WRITEABLE callback, as soon as a commit lands.
+ * -1: the socket failed. */
+static int send_committed(struct lk_web *w, struct pss *p)
+{
+    unsigned char out[LWS_PRE + 4096];
+    unsigned char *data = out + LWS_PRE;
+    size_t used = 0, room = sizeof out - LWS_PRE;
+    uint64_t done = lk_store_committed(w->store);
+    struct frame *f;
+    int failed = 0;
+
+    while (!failed && (f = p->head) && f->ticket <= done) {
+        if (used + 10 + f->len > room && used) {
+            failed = lws_write(p->wsi, data, used, LWS_WRITE_RAW) < (int)used;
+            used = 0;
+        }
+        p->head = f->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->nqueued--;
+        w->queued--;
+        if (failed) {
+        } else if (10 + f->len > room) {   /* a big one goes alone, framed by lws */
+            failed = lws_write(p->wsi, FRAME_DATA(f), f->len, LWS_WRITE_TEXT) < (int)f->len;
+        } else {
+            used += frame_header(data + used, f->len);
+            memcpy(data + used, FRAME_DATA(f), f->len);
+            used += f->len;
+        }
+        free(f);
+    }
+    if (!failed && used)
+        failed = lws_write(p->wsi, data, used, LWS_WRITE_RAW) < (int)used;
+    if (failed)
+        return -1;
+    if (p->head)
+        wait_add(w, p);
+    return 0;
+}
+
+/* Sends what the latest commits released, on every connection that waits for one. Runs
+ * when the writer signals a commit and after each received message, so a reply leaves
+ * within the service round that saw its commit rather than after the round. */
 static void release_committed(struct lk_web *w)
 {
     uint64_t done = lk_store_committed(w->store);
+    if (done == w->released)
+        return;
+    w->released = done;
     struct pss *p = w->waiting, *next;
     for (; p; p = next) {
         next = p->wait_next;
-        if (!p->head || p->head->ticket <= done) {
-            wait_remove(w, p);
-            if (p->head)
-                lws_callback_on_writable(p->wsi);
-        }
+        if (p->head && p->head->ticket > done)
+            continue;
+        wait_remove(w, p);
+        if (p->closing)
+            lws_callback_on_writable(p->wsi);
+        else if (send_committed(w, p))
+            lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
     }
     while (w->inflight && w->inflight->ticket <= done) {
         struct inflight *in = w->inflight;
@@ -241,29 +314,12 @@ static void release_committed(struct lk_web *w)
 
 static int on_writable(struct lk_web *w, struct pss *p)
 {
-    struct frame *f = p->head;
-    if (f && f->ticket <= lk_store_committed(w->store)) {
-        p->head = f->next;
-        if (!p->head)
-            p->tail = NULL;
-        p->nqueued--;
-        w->queued--;
-        int n = lws_write(p->wsi, FRAME_DATA(f), f->len, LWS_WRITE_TEXT);
-        size_t len = f->len;
-        free(f);
-        if (n < (int)len)
-            return -1;
-        if (p->head) {
-            arm(w, p);
-        } else if (p->closing) {
-            lws_callback_on_writable(p->wsi);  /* the close goes in a callback of its own */
-        }
-        return 0;
-    } else if (f) {
-        wait_add(w, p);
-        return 0;
-    }
-    if (p->closing) {
+    size_t before = p->nqueued;
+    if (send_committed(w, p))
+        return -1;
+    if (p->closing && !p->head && p->nqueued != before) {
+        lws_callback_on_writable(p->wsi);  /* the close goes in a callback of its own */
+    } else if (p->closing && !p->head) {
         static const char why[] = "sampai jumpa / goodbye";
         lws_close_reason(p->wsi, (enum lws_close_status)p->close_code,
                          (unsigned char *)why, sizeof why - 1);
@@ -808,6 +864,7 @@ static int web_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             send_error(w, p, "too_slow");
             close_after_queue(p, LWS_CLOSE_STATUS_POLICY_VIOLATION);
         }
+        release_committed(w);
         return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
         return on_writable(w, p);

@@ -43,6 +43,12 @@ struct lk_store {
     _Atomic uint64_t committed;          /* written under mu, read anywhere */
     int stopping, writer_running;
     pthread_t writer;
+    /* store_sync.c: with sync_full, COMMIT runs with synchronous=NORMAL and the syncer
+     * makes each commit durable (fdatasync of the WAL) before it counts as committed. */
+    pthread_cond_t wrote;                /* syncer: written advanced, or sync_stopping */
+    uint64_t written;                    /* last ticket of a COMMIT that returned */
+    int wal_fd, sync_stopping, syncer_running;
+    pthread_t syncer;
     void (*on_commit)(void *ud);
     void *on_commit_ud;
     struct lk_store_stats stats;
@@ -52,5 +58,15 @@ struct lk_store {
  * it never started). */
 int lk_store_writer_start(struct lk_store *st, struct lk_error *err);
 void lk_store_writer_stop(struct lk_store *st);
+
+/* Tickets up to t are committed and durable: wakes the waiters, tells the hook. */
+void lk_store_release(struct lk_store *st, uint64_t t);
+
+/* The syncer (store_sync.c). Start: 0 when it runs and the writer may commit without
+ * syncing; -1 when it cannot (the writer then keeps synchronous=FULL). Written: the
+ * writer's COMMIT of tickets up to t returned. Stop: after syncing all that was written. */
+int lk_store_syncer_start(struct lk_store *st);
+void lk_store_syncer_written(struct lk_store *st, uint64_t t);
+void lk_store_syncer_stop(struct lk_store *st);
 
 #endif

@@ -117,6 +117,32 @@ async function main() {
     ok(sql(srv.db, `select count(*) from conversations where address like '%${token}%'`) === '0', 'token never stored in clear');
   });
 
+  await test('frames sent together arrive whole and in order, large ones too', async () => {
+    const c = await connect(srv);
+    const s = await hello(c);
+    for (let i = 0; i < 15; i++) {  // under the default rate limit of 20 in 10 s
+      c.send({ type: 'message', text: 'menu', cid: `big${i}` });
+      const ack = await c.next((f) => f.type === 'ack');
+      ok(ack.cid === `big${i}`, 'ack before its replies, in order', ack);
+      await c.replies('Silakan pilih layanan');
+    }
+    c.close();
+    await c.waitClose();
+    const r = await connect(srv);
+    r.send({ type: 'hello', token: s.token, history: 200 });
+    const again = await r.next();
+    ok(again.type === 'session' && again.resumed === true, 'session frame first', again);
+    const h = await r.next();
+    ok(h.type === 'history' && h.messages.length >= 30, 'then the history, whole', h.messages && h.messages.length);
+    ok(JSON.stringify(h).length > 8192, 'history larger than one send buffer', JSON.stringify(h).length);
+    r.send({ type: 'message', text: 'menu', cid: 'after' });
+    const ack = await r.next((f) => f.type !== 'typing');
+    ok(ack.type === 'ack' && ack.cid === 'after', 'frames after a large one still parse', ack);
+    const m = await r.replies('Silakan pilih layanan');
+    ok(m[m.length - 1].kind === 'menu', 'and the reply follows', m);
+    r.close();
+  });
+
   await test('resume with the token returns the history', async () => {
     const c = await connect(srv);
     const s = await hello(c, token);
