@@ -53,7 +53,7 @@ static int import(const char *csv, const char *db, int replace)
         free(rows);
         goto done;
     }
-    struct lk_store_options so = {db, 1, -1, 0};
+    struct lk_store_options so = {.path = db, .sync_full = 1, .group_delay_us = -1};
     struct lk_store *st = lk_store_open(&so, &err);
     if (!st) {
         fprintf(stderr, "loket import: %s\n", err.text);

@@ -56,7 +56,7 @@ int lk_cmd_tickets(int argc, char **argv)
     }
     lk_log_set_level(LK_LOG_WARN);
     struct lk_error err;
-    struct lk_store_options so = {db, 0, 0, 1};
+    struct lk_store_options so = {.path = db, .read_only = 1};
     struct lk_store *st = lk_store_open(&so, &err);
     if (!st) {
         fprintf(stderr, "loket tickets: %s\n", err.text);

@@ -76,8 +76,9 @@ struct lk_engine *lk_engine_new(const struct lk_engine_options *opt, struct lk_e
     e->fs = load_flows(e, err);
     if (!e->fs)
         goto fail;
-    struct lk_store_options so = {opt->db_path ? opt->db_path : "data/loket.db",
-                                  opt->sync_full, opt->group_delay_us, 0};
+    struct lk_store_options so = {.path = opt->db_path ? opt->db_path : "data/loket.db",
+                                  .sync_full = opt->sync_full,
+                                  .group_delay_us = opt->group_delay_us};
     e->store = lk_store_open(&so, err);
     if (!e->store)
         goto fail;

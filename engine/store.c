@@ -81,6 +81,7 @@ static const char *const migrations[] = {
 
 #define DEFAULT_DELAY_US 1000
 #define DEFAULT_BUSY_MS 5000
+#define DEFAULT_CKPT_FRAMES 8192
 
 #define CONVERSATION_COLUMNS                                                               \
     "SELECT id, channel, address, flow, node, vars, lang, history, status, flow_version,"   \
@@ -252,7 +253,7 @@ static int set_pragmas(struct lk_store *st, struct lk_error *err)
     snprintf(zSql, sizeof zSql,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
              " PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
-             " PRAGMA journal_size_limit=67108864;",
+             " PRAGMA journal_size_limit=201326592;",
              st->sync_full ? "FULL" : "NORMAL");
     char mode[16] = "";
     sqlite3_stmt *pStmt;
@@ -413,6 +414,7 @@ static struct lk_store *store_new(const struct lk_store_options *opt)
     st->read_only = opt->read_only;
     st->sync_full = opt->sync_full;
     st->delay_us = opt->group_delay_us ? opt->group_delay_us : DEFAULT_DELAY_US;
+    st->ckpt_frames = opt->checkpoint_frames > 0 ? opt->checkpoint_frames : DEFAULT_CKPT_FRAMES;
     st->busy_ms = st->writer_busy_ms = DEFAULT_BUSY_MS;
     init_sync(st);
     return st;

@@ -52,11 +52,6 @@ const char *const lk_store_writer_sql[W_COUNT] = {
 #define BATCH_INLINE_OPS 4
 #define BATCH_INLINE_BYTES 768
 #define CHUNK_BYTES 4096
-/* The writer checkpoints itself, after a group's replies are released rather than inside
- * its COMMIT (SQLite's autocheckpoint), and less often: hot pages (conversation rows, the
- * messages-by-conversation index) are rewritten by every group, so a larger WAL copies
- * each of them back to the database once per checkpoint instead of once per 1,000 frames. */
-#define CHECKPOINT_FRAMES 8192
 
 enum op_kind { OP_CONVERSATION, OP_MESSAGE, OP_HANDOFF, OP_FN };
 
@@ -494,17 +489,6 @@ static int on_wal(void *arg, sqlite3 *db, const char *zDb, int nFrame)
     return SQLITE_OK;
 }
 
-/* PASSIVE: never waits for a reader; what it cannot copy now goes at the next one. */
-static void checkpoint(struct lk_store *st)
-{
-    if (st->wal_frames < CHECKPOINT_FRAMES)
-        return;
-    int rc = sqlite3_wal_checkpoint_v2(st->wdb, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-        lk_warn("store: checkpoint of %s: %s (code %d)", st->path, describe(st->wdb, rc), rc);
-    st->wal_frames = 0;
-}
-
 static void *writer_main(void *arg)
 {
     pthread_setname_np(pthread_self(), "loket-writer");
@@ -521,7 +505,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&st->mu);
         commit_group(st, first, n);
         finish_group(st, first, n);
-        checkpoint(st);
+        lk_store_checkpoint(st);
         pthread_mutex_lock(&st->mu);
     }
     pthread_mutex_unlock(&st->mu);
@@ -597,9 +581,11 @@ void lk_store_stats(struct lk_store *st, struct lk_store_stats *out)
 int lk_store_writer_start(struct lk_store *st, struct lk_error *err)
 {
     lk_store_syncer_start(st);           /* without it, each COMMIT syncs */
+    lk_store_checkpointer_start(st);     /* without it, the writer checkpoints alone */
     int rc = pthread_create(&st->writer, NULL, writer_main, st);
     if (rc != 0) {
         lk_store_syncer_stop(st);
+        lk_store_checkpointer_stop(st);
         lk_error_set(err, "Tidak dapat memulai penulis basis data: %s / Cannot start the "
                           "database writer: %s", strerror(rc), strerror(rc));
         return LK_ERR;
@@ -619,4 +605,5 @@ void lk_store_writer_stop(struct lk_store *st)
         st->writer_running = 0;
     }
     lk_store_syncer_stop(st);
+    lk_store_checkpointer_stop(st);
 }

@@ -21,6 +21,11 @@ struct lk_store_options {
                                 (default 1000 when 0; negative: no wait) */
     int read_only;           /* staff tools that only read: no writer thread, no migration;
                                 the file must exist */
+    int checkpoint_frames;   /* WAL pages between checkpoints (default 8192 when 0): large
+                                enough that pages every group rewrites (conversation rows,
+                                the messages-by-conversation index) are copied back once per
+                                checkpoint, not once per group; the WAL starts over every
+                                fourth one, so it stays under 4 times this */
 };
 
 /* Opens (creating if needed) and migrates the database, starts the writer thread.

@@ -25,10 +25,10 @@ enum {
 
 struct lk_store {
     char *path;
-    int read_only, sync_full, delay_us;
+    int read_only, sync_full, delay_us, ckpt_frames;
     _Atomic int busy_ms;                 /* wanted busy timeout */
     int writer_busy_ms;                  /* the one the writer's connection has */
-    int wal_frames;                      /* writer only: WAL size after its last commit */
+    _Atomic int wal_frames;              /* WAL size after the writer's last commit */
     int schema_version;
     sqlite3 *wdb, *rdb;                  /* writer's and reader's connections */
     sqlite3_stmt *w[W_COUNT], *r[R_COUNT];
@@ -49,6 +49,12 @@ struct lk_store {
     uint64_t written;                    /* last ticket of a COMMIT that returned */
     int wal_fd, sync_stopping, syncer_running;
     pthread_t syncer;
+    /* store_checkpoint.c: the bulk of each checkpoint on a thread and connection of its
+     * own; the writer copies the tail. */
+    sqlite3 *cdb;
+    pthread_cond_t bulk_wanted;          /* checkpointer: bulk became running, or stopping */
+    int bulk, bulk_from, ckpt_stopping, ckpt_running;
+    pthread_t checkpointer;
     void (*on_commit)(void *ud);
     void *on_commit_ud;
     struct lk_store_stats stats;
@@ -68,5 +74,11 @@ void lk_store_release(struct lk_store *st, uint64_t t);
 int lk_store_syncer_start(struct lk_store *st);
 void lk_store_syncer_written(struct lk_store *st, uint64_t t);
 void lk_store_syncer_stop(struct lk_store *st);
+
+/* The checkpointer (store_checkpoint.c). Start: 0 when its thread runs, -1 when the
+ * writer checkpoints alone. Checkpoint: the writer's part, after each group. */
+int lk_store_checkpointer_start(struct lk_store *st);
+void lk_store_checkpointer_stop(struct lk_store *st);
+void lk_store_checkpoint(struct lk_store *st);
 
 #endif
