@@ -239,12 +239,30 @@ static size_t frame_header(unsigned char *h, size_t len)
     return 10;
 }
 
+/* Hands bytes of whole frames to lws as they are. lws sends what the socket takes and
+ * keeps the rest in its own output buffer, which it drains before anything else it
+ * sends; its return value then counts earlier bytes, so only a negative one is failure. */
+static int write_raw(struct pss *p, unsigned char *data, size_t len)
+{
+    return lws_write(p->wsi, data, len, LWS_WRITE_RAW) < 0 ? -1 : 0;
+}
+
+/* A frame too big to share the send buffer goes alone, in a buffer of its own. */
+static int write_big(struct pss *p, const struct frame *f)
+{
+    unsigned char *buf = lk_xmalloc(LWS_PRE + 10 + f->len);
+    size_t n = frame_header(buf + LWS_PRE, f->len);
+    memcpy(buf + LWS_PRE + n, FRAME_DATA(f), f->len);
+    int rc = write_raw(p, buf + LWS_PRE, n + f->len);
+    free(buf);
+    return rc;
+}
+
 /* Writes every committed frame at the head of the queue, in order. Frames due together
- * (a turn's messages, a session frame before them) leave in one send: each gets its
- * header here and lws passes the bytes on as they are. What the socket cannot take at
- * once stays in lws's own output buffer, which lws drains before anything else; so this
- * may run outside the connection's WRITEABLE callback, as soon as a commit lands.
- * -1: the socket failed. */
+ * (a turn's messages, a session frame before them) leave in one send, each with its
+ * header written here. As lws buffers what the socket cannot take yet, this may run
+ * outside the connection's WRITEABLE callback, as soon as a commit lands. -1: the
+ * socket failed. */
 static int send_committed(struct lk_web *w, struct pss *p)
 {
     unsigned char out[LWS_PRE + 4096];
@@ -252,35 +270,32 @@ static int send_committed(struct lk_web *w, struct pss *p)
     size_t used = 0, room = sizeof out - LWS_PRE;
     uint64_t done = lk_store_committed(w->store);
     struct frame *f;
-    int failed = 0;
+    int rc = 0;
 
-    while (!failed && (f = p->head) && f->ticket <= done) {
-        if (used + 10 + f->len > room && used) {
-            failed = lws_write(p->wsi, data, used, LWS_WRITE_RAW) < (int)used;
+    while (rc == 0 && (f = p->head) && f->ticket <= done) {
+        if (used && used + 10 + f->len > room) {
+            rc = write_raw(p, data, used);
             used = 0;
+        }
+        if (rc == 0 && 10 + f->len > room) {
+            rc = write_big(p, f);
+        } else if (rc == 0) {
+            used += frame_header(data + used, f->len);
+            memcpy(data + used, FRAME_DATA(f), f->len);
+            used += f->len;
         }
         p->head = f->next;
         if (!p->head)
             p->tail = NULL;
         p->nqueued--;
         w->queued--;
-        if (failed) {
-        } else if (10 + f->len > room) {   /* a big one goes alone, framed by lws */
-            failed = lws_write(p->wsi, FRAME_DATA(f), f->len, LWS_WRITE_TEXT) < (int)f->len;
-        } else {
-            used += frame_header(data + used, f->len);
-            memcpy(data + used, FRAME_DATA(f), f->len);
-            used += f->len;
-        }
         free(f);
     }
-    if (!failed && used)
-        failed = lws_write(p->wsi, data, used, LWS_WRITE_RAW) < (int)used;
-    if (failed)
-        return -1;
-    if (p->head)
+    if (rc == 0 && used)
+        rc = write_raw(p, data, used);
+    if (rc == 0 && p->head)
         wait_add(w, p);
-    return 0;
+    return rc;
 }
 
 /* Sends what the latest commits released, on every connection that waits for one. Runs
