@@ -43,6 +43,18 @@ static void sync_wal(struct lk_store *st)
         lk_warn("store: syncing %s-wal recovered after %d retries", st->path, failures);
 }
 
+void lk_store_release(struct lk_store *st, uint64_t t)
+{
+    pthread_mutex_lock(&st->mu);
+    atomic_store(&st->committed, t);
+    void (*cb)(void *) = st->on_commit;
+    void *ud = st->on_commit_ud;
+    pthread_cond_broadcast(&st->done);
+    pthread_mutex_unlock(&st->mu);
+    if (cb)
+        cb(ud);
+}
+
 static void *syncer_main(void *arg)
 {
     pthread_setname_np(pthread_self(), "loket-sync");

@@ -415,18 +415,6 @@ static void commit_group(struct lk_store *st, struct lk_batch *first, int n)
         lk_warn("store: writes to %s recovered after %d retries", st->path, retries);
 }
 
-void lk_store_release(struct lk_store *st, uint64_t t)
-{
-    pthread_mutex_lock(&st->mu);
-    atomic_store(&st->committed, t);
-    void (*cb)(void *) = st->on_commit;
-    void *ud = st->on_commit_ud;
-    pthread_cond_broadcast(&st->done);
-    pthread_mutex_unlock(&st->mu);
-    if (cb)
-        cb(ud);
-}
-
 /* Counts the group, hands its last ticket on (to the syncer, or straight to the waiters
  * when every COMMIT syncs), frees it. */
 static void finish_group(struct lk_store *st, struct lk_batch *first, int n)
