@@ -14,21 +14,15 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define RETRY_FIRST_MS 10
 #define RETRY_MAX_MS 1000
 
-static void pause_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 /* Syncs the WAL until it works: the error is logged once, and once more when it clears.
- * Replies wait meanwhile, as they do for a COMMIT that keeps failing. */
+ * Replies wait meanwhile, as they do for a COMMIT that keeps failing. A sync that fails
+ * means a failing disk: Linux may drop the pages it could not write, so a later sync that
+ * succeeds does not prove they reached the disk; the error line is for the operator. */
 static void sync_wal(struct lk_store *st)
 {
     int delay_ms = RETRY_FIRST_MS, failures = 0;
@@ -36,7 +30,7 @@ static void sync_wal(struct lk_store *st)
         if (failures++ == 0)
             lk_error("store: cannot sync %s-wal: %s; retrying, replies wait meanwhile",
                      st->path, strerror(errno));
-        pause_ms(delay_ms);
+        lk_sleep_ms(delay_ms);
         delay_ms = delay_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : delay_ms * 2;
     }
     if (failures)

@@ -378,13 +378,6 @@ static int write_group(struct lk_store *st, struct lk_batch *first, int n, int c
     return step_reset(st->w[W_COMMIT]);
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
 /* Commits the group, retrying with backoff until it goes through: the error is logged
  * once, and once more when it clears. */
 static void commit_group(struct lk_store *st, struct lk_batch *first, int n)
@@ -408,7 +401,7 @@ static void commit_group(struct lk_store *st, struct lk_batch *first, int n)
         pthread_mutex_lock(&st->mu);
         st->stats.retries++;
         pthread_mutex_unlock(&st->mu);
-        sleep_ms(delay_ms);
+        lk_sleep_ms(delay_ms);
         delay_ms = delay_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : delay_ms * 2;
     }
     if (retries)

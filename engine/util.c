@@ -2,6 +2,7 @@
  * exhaustion, UTF-8 checks and a growable buffer. No module logic lives here. */
 #include "loket.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,13 @@ static int64_t parse_loket_now(const char *s)
         return (int64_t)mktime(&tm) * 1000;
     }
     return strtoll(s, NULL, 10);
+}
+
+void lk_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
 }
 
 int64_t lk_now_ms(void)

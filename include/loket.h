@@ -30,6 +30,8 @@ void lk_error_clear(struct lk_error *err);
  * environment variable LOKET_NOW (ISO "2026-11-27T10:00:00" local time, or epoch ms). */
 int64_t lk_now_ms(void);
 void lk_clock_set(int64_t ms);        /* 0 returns to the real clock */
+/* Sleeps ms milliseconds (the real clock), resuming after signals. */
+void lk_sleep_ms(int ms);
 
 /* Strings. lk_strdup(NULL) is NULL. All abort on out-of-memory. */
 char *lk_strdup(const char *s);
