@@ -1,6 +1,7 @@
 /* The store: everything Loket keeps, in one SQLite file. It owns the schema and its
  * numbered migrations, the prepared statements, the single writer thread that commits
- * turns in groups, and a reader connection for the engine thread and the staff tools.
+ * turns in groups (beside it one thread syncs the WAL, another checkpoints it), and a
+ * reader connection for the engine thread and the staff tools.
  * It knows nothing of flows or channels; callers hand it rows. A server database would
  * slot in behind this same interface. */
 #ifndef LOKET_STORE_H
@@ -14,9 +15,10 @@ struct lk_batch;   /* one turn's writes, committed atomically; opaque */
 
 struct lk_store_options {
     const char *path;        /* SQLite file; parent directory is created if missing */
-    int sync_full;           /* 1 (the configuration's default): synchronous=FULL, a commit
-                                survives power loss; 0: synchronous=NORMAL, survives a
-                                process crash only. A zeroed struct means NORMAL. */
+    int sync_full;           /* 1 (the configuration's default): a group counts as committed
+                                once its WAL pages are synced, so it survives power loss;
+                                0: synchronous=NORMAL, survives a process crash only. A
+                                zeroed struct means NORMAL. */
     int group_delay_us;      /* longest a turn waits for company before its group commits
                                 (default 1000 when 0; negative: no wait) */
     int read_only;           /* staff tools that only read: no writer thread, no migration;
