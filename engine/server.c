@@ -74,10 +74,11 @@ void lk_server_config_free(struct lk_server_config *c)
     c->n_origins = 0;
 }
 
-/* Called on the store's writer thread after each commit. lws_cancel_service() is the one
- * thread-safe lws call; the service thread then gets LWS_CALLBACK_EVENT_WAIT_CANCELLED,
- * which lws 4.1.6 sends to every protocol of the vhost (checked: http, web and whatsapp
- * each get it once per wake), so the WhatsApp protocol needs no forwarding. */
+/* Called after each commit, on the store's sync thread (or its writer without one).
+ * lws_cancel_service() is the one thread-safe lws call; the service thread then gets
+ * LWS_CALLBACK_EVENT_WAIT_CANCELLED, which lws 4.1.6 sends to every protocol of the vhost
+ * (checked: http, web and whatsapp each get it once per wake), so the WhatsApp protocol
+ * needs no forwarding. */
 static void on_commit(void *ud)
 {
     struct server *s = ud;

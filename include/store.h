@@ -113,7 +113,8 @@ uint64_t lk_store_submit(struct lk_store *st, struct lk_batch *b);
 uint64_t lk_store_committed(struct lk_store *st);
 /* Blocks until ticket t is committed; LK_OK, or LK_EBUSY after timeout_ms (<0: forever). */
 int lk_store_wait(struct lk_store *st, uint64_t t, int timeout_ms);
-/* Called on the writer thread after every commit (e.g. lws_cancel_service). */
+/* Called once committed tickets advance (e.g. lws_cancel_service), on the thread that
+ * syncs the WAL, or on the writer when each COMMIT syncs itself. */
 void lk_store_on_commit(struct lk_store *st, void (*cb)(void *ud), void *ud);
 
 /* What the writer has done since open: for tests, the bench and the status page. */

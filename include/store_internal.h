@@ -1,6 +1,7 @@
-/* Private to the store's own files: store.c (schema, migrations, open and close, reads)
- * and store_writer.c (batches, the queue, the writer thread). Nothing else includes it;
- * other modules see only store.h. */
+/* Private to the store's own files: store.c (schema, migrations, open and close, reads),
+ * store_writer.c (batches, the queue, the writer thread), store_sync.c (the thread that
+ * syncs the WAL) and store_checkpoint.c (checkpoints). Nothing else includes it; other
+ * modules see only store.h. */
 #ifndef LOKET_STORE_INTERNAL_H
 #define LOKET_STORE_INTERNAL_H
 
