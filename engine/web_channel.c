@@ -261,8 +261,9 @@ static int write_big(struct pss *p, const struct frame *f)
 /* Writes every committed frame at the head of the queue, in order. Frames due together
  * (a turn's messages, a session frame before them) leave in one send, each with its
  * header written here. As lws buffers what the socket cannot take yet, this may run
- * outside the connection's WRITEABLE callback, as soon as a commit lands. -1: the
- * socket failed. */
+ * outside the connection's WRITEABLE callback, as soon as a commit lands. Once lws holds
+ * unsent bytes (a client that does not read), the rest waits in the queue for WRITEABLE,
+ * where MAX_QUEUED still counts it. -1: the socket failed. */
 static int send_committed(struct lk_web *w, struct pss *p)
 {
     unsigned char out[LWS_PRE + 4096];
@@ -272,10 +273,16 @@ static int send_committed(struct lk_web *w, struct pss *p)
     struct frame *f;
     int rc = 0;
 
+    if (lws_partial_buffered(p->wsi)) {
+        lws_callback_on_writable(p->wsi);
+        return 0;
+    }
     while (rc == 0 && (f = p->head) && f->ticket <= done) {
         if (used && used + 10 + f->len > room) {
             rc = write_raw(p, data, used);
             used = 0;
+            if (rc == 0 && lws_partial_buffered(p->wsi))
+                break;
         }
         if (rc == 0 && 10 + f->len > room) {
             rc = write_big(p, f);
@@ -293,7 +300,9 @@ static int send_committed(struct lk_web *w, struct pss *p)
     }
     if (rc == 0 && used)
         rc = write_raw(p, data, used);
-    if (rc == 0 && p->head)
+    if (rc == 0 && p->head && p->head->ticket <= done)
+        lws_callback_on_writable(p->wsi);
+    else if (rc == 0 && p->head)
         wait_add(w, p);
     return rc;
 }

@@ -7,7 +7,7 @@ const http = require('http');
 const net = require('net');
 const fs = require('fs');
 const path = require('path');
-const { ok, test, report, sleep, startServer, stopServer, Client, sql, root, bin, tempDir } = require('./lib');
+const { ok, test, report, sleep, startServer, stopServer, Client, sql, root, bin, tempDir, slow } = require('./lib');
 const { execFileSync } = require('child_process');
 
 function get(url, headers = {}) {
@@ -37,6 +37,17 @@ async function hello(c, token) {
 function optionId(frame, title) {
   const o = (frame.options || []).find((x) => x.title === title);
   return o && o.id;
+}
+
+// A masked client text frame (RFC 6455), for the raw-socket test.
+function maskedFrame(text) {
+  const p = Buffer.from(text);
+  const mask = crypto.randomBytes(4);
+  const h = p.length < 126 ? Buffer.from([0x81, 0x80 | p.length])
+    : Buffer.from([0x81, 0x80 | 126, p.length >> 8, p.length & 255]);
+  const m = Buffer.alloc(p.length);
+  for (let i = 0; i < p.length; i++) m[i] = p[i] ^ mask[i & 3];
+  return Buffer.concat([h, mask, m]);
 }
 
 async function main() {
@@ -307,6 +318,47 @@ async function main() {
     ok(lostAcks.length === 0, `every acked message (${acked.length}) is committed`, lostAcks.slice(0, 10));
     ok(/berhenti dengan rapi/.test(srv.out), 'says it stopped cleanly', srv.out.slice(-200));
   }, 60000);
+
+  // A client that sends but never reads must not make the server buffer without end: its
+  // replies wait in the channel's queue, which closes it politely once too long. A raw
+  // socket, so nothing in a client library reads behind the test's back.
+  await test('a client that does not read is closed with too_slow; others go on', async () => {
+    const fast = await startServer({ args: ['--rate', '0'] });
+    const s = net.connect(fast.port, '127.0.0.1');
+    let closed = null, bytes = 0, tail = '';
+    try {
+      s.on('close', () => { closed = 'closed'; });
+      s.on('error', (e) => { closed = `error ${e.code}`; });
+      await new Promise((r) => s.once('connect', r));
+      s.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      const head = await new Promise((r) => s.once('data', r));
+      ok(/^HTTP\/1\.1 101/.test(head.toString()), 'raw handshake', head.toString().split('\r\n')[0]);
+      s.pause();                            // reads nothing from here on
+      const f = maskedFrame(JSON.stringify({ type: 'message', text: 'menu' }));
+      for (let i = 0; i < 300 && !closed; i++) {   // 12,000 turns, paced so commits keep up
+        for (let j = 0; j < 40; j++) s.write(f);
+        await sleep(20);
+      }
+      await sleep(1000 * slow);
+      ok(closed === null, 'not dropped while its replies wait', closed);
+      const other = await connect(fast);
+      other.send({ type: 'message', text: 'menu' });
+      const r = await other.replies('Silakan pilih layanan');
+      ok(r.length >= 1, 'another client is served meanwhile');
+      other.close();
+      s.on('data', (d) => { bytes += d.length; tail = (tail + d.toString('latin1')).slice(-200); });
+      s.resume();
+      for (let i = 0; i < 200 && !closed; i++) await sleep(100);
+      ok(closed === 'closed', 'closed once it reads again', closed);
+      ok(/"code":"too_slow"/.test(tail) && tail.endsWith('\x88\x18\x03\xf0sampai jumpa / goodbye'),
+        'told why (too_slow), then a close frame with 1008', JSON.stringify(tail.slice(-80)));
+      ok(bytes < 12000 * 400, 'not every reply was kept for it', bytes);
+    } finally {
+      s.destroy();
+      await stopServer(fast);
+    }
+  }, 120000);
 
   // A second server with tight limits, configured from a settings file.
   let lim;
