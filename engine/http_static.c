@@ -307,13 +307,8 @@ void lk_http_free(struct lk_http *h)
 
 struct lws_protocols lk_http_protocol(struct lk_http *h)
 {
-    struct lws_protocols p;
-    memset(&p, 0, sizeof p);
-    p.name = "loket-http";
-    p.callback = http_callback;
-    p.per_session_data_size = sizeof(struct http_pss);
-    p.user = h;
-    return p;
+    return (struct lws_protocols){.name = "loket-http", .callback = http_callback,
+                                  .per_session_data_size = sizeof(struct http_pss), .user = h};
 }
 
 void lk_http_refuse_new(struct lk_http *h, int on)

@@ -249,12 +249,15 @@ static int query_int(sqlite3 *db, const char *zSql, int64_t *out)
 
 static int set_pragmas(struct lk_store *st, struct lk_error *err)
 {
-    char zSql[200];
+    char zSql[220];
+    /* The WAL grows to about four checkpoints before it starts over (store_checkpoint.c),
+     * a little more while the checkpoints lag behind; beyond this SQLite truncates it. */
+    long long wal_limit = (long long)st->ckpt_frames * 4096 * 6;
     snprintf(zSql, sizeof zSql,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
              " PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;"
-             " PRAGMA journal_size_limit=201326592;",
-             st->sync_full ? "FULL" : "NORMAL");
+             " PRAGMA journal_size_limit=%lld;",
+             st->sync_full ? "FULL" : "NORMAL", wal_limit);
     char mode[16] = "";
     sqlite3_stmt *pStmt;
     if (sqlite3_exec(st->wdb, zSql, NULL, NULL, NULL) == SQLITE_OK &&

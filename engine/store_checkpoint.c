@@ -74,11 +74,14 @@ void lk_store_checkpoint(struct lk_store *st)
         }
         return;
     }
+    int tail = 0;
     pthread_mutex_lock(&st->mu);
-    int tail = st->bulk == BULK_DONE && frames >= RESTARTS_EVERY * st->ckpt_frames;
-    if (st->bulk == BULK_DONE)
+    if (st->bulk == BULK_DONE) {
         st->bulk = BULK_IDLE;
-    if (st->bulk == BULK_IDLE && frames >= st->bulk_from + st->ckpt_frames && !tail) {
+        tail = frames >= RESTARTS_EVERY * st->ckpt_frames;
+        if (tail)
+            st->bulk_from = 0;
+    } else if (st->bulk == BULK_IDLE && frames >= st->bulk_from + st->ckpt_frames) {
         st->bulk = BULK_RUNNING;
         st->bulk_from = frames;
         pthread_cond_signal(&st->bulk_wanted);
@@ -87,7 +90,6 @@ void lk_store_checkpoint(struct lk_store *st)
     if (tail) {
         passive(st, st->wdb);            /* what was committed during the bulk */
         atomic_store(&st->wal_frames, 0);
-        st->bulk_from = 0;
     }
 }
 

@@ -273,20 +273,15 @@ static int send_committed(struct lk_web *w, struct pss *p)
     struct frame *f;
     int rc = 0;
 
-    if (lws_partial_buffered(p->wsi)) {
-        lws_callback_on_writable(p->wsi);
-        return 0;
-    }
-    while (rc == 0 && (f = p->head) && f->ticket <= done) {
+    while (rc == 0 && (f = p->head) && f->ticket <= done && !lws_partial_buffered(p->wsi)) {
         if (used && used + 10 + f->len > room) {
             rc = write_raw(p, data, used);
             used = 0;
-            if (rc == 0 && lws_partial_buffered(p->wsi))
-                break;
+            continue;                        /* the socket may be full now */
         }
-        if (rc == 0 && 10 + f->len > room) {
+        if (10 + f->len > room) {
             rc = write_big(p, f);
-        } else if (rc == 0) {
+        } else {
             used += frame_header(data + used, f->len);
             memcpy(data + used, FRAME_DATA(f), f->len);
             used += f->len;
@@ -300,10 +295,8 @@ static int send_committed(struct lk_web *w, struct pss *p)
     }
     if (rc == 0 && used)
         rc = write_raw(p, data, used);
-    if (rc == 0 && p->head && p->head->ticket <= done)
-        lws_callback_on_writable(p->wsi);
-    else if (rc == 0 && p->head)
-        wait_add(w, p);
+    if (rc == 0)
+        arm(w, p);                           /* what is left: due (socket full) or waiting */
     return rc;
 }
 
@@ -938,16 +931,11 @@ void lk_web_free(struct lk_web *w)
 
 struct lws_protocols lk_web_protocol(struct lk_web *w)
 {
-    struct lws_protocols p;
-    memset(&p, 0, sizeof p);
-    p.name = "loket-web";
-    p.callback = web_callback;
-    p.per_session_data_size = sizeof(struct pss);
     /* Most citizen messages fit in 1 KiB; longer ones arrive in pieces and are put
      * together in on_receive. A small buffer keeps an idle connection small. */
-    p.rx_buffer_size = 1024;
-    p.user = w;
-    return p;
+    return (struct lws_protocols){.name = "loket-web", .callback = web_callback,
+                                  .per_session_data_size = sizeof(struct pss),
+                                  .rx_buffer_size = 1024, .user = w};
 }
 
 void lk_web_drain(struct lk_web *w)

@@ -643,13 +643,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 
 struct lws_protocols lk_whatsapp_protocol(struct lk_whatsapp *wa)
 {
-    struct lws_protocols p;
-    memset(&p, 0, sizeof p);
-    p.name = "loket-whatsapp";
-    p.callback = callback;
-    p.per_session_data_size = sizeof(struct session);
-    p.user = wa;
-    return p;
+    return (struct lws_protocols){.name = "loket-whatsapp", .callback = callback,
+                                  .per_session_data_size = sizeof(struct session),
+                                  .user = wa};
 }
 
 /* ---- start and stop ---- */
