@@ -191,9 +191,10 @@ static int check_file(const char *path, int must_exist, struct lk_error *err)
     return LK_ERR;
 }
 
-static int open_connection(struct lk_store *st, int flags, sqlite3 **pDb, struct lk_error *err)
+static int open_connection(struct lk_store *st, int flags, const char *zVfs, sqlite3 **pDb,
+                           struct lk_error *err)
 {
-    int rc = sqlite3_open_v2(st->path, pDb, flags, NULL);
+    int rc = sqlite3_open_v2(st->path, pDb, flags, zVfs);
     if (rc != SQLITE_OK) {
         set_cannot_open(err, st->path, *pDb ? sqlite3_errmsg(*pDb) : sqlite3_errstr(rc));
         return LK_ERR;
@@ -346,7 +347,7 @@ static int open_writer(struct lk_store *st, struct lk_error *err)
         return LK_ERR;
     /* Only the writer thread uses this connection once open: no mutex. */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (open_connection(st, flags, &st->wdb, err))
+    if (open_connection(st, flags, lk_store_walbuf_vfs(), &st->wdb, err))
         return LK_ERR;
     if (sqlite3_db_readonly(st->wdb, "main") != 0) {
         lk_error_set(err, "Basis data tidak dapat ditulis: %s; periksa izin berkas dan "
@@ -366,7 +367,7 @@ static int open_reader(struct lk_store *st, struct lk_error *err)
 {
     if (st->read_only && check_file(st->path, 1, err))
         return LK_ERR;
-    if (open_connection(st, SQLITE_OPEN_READONLY, &st->rdb, err))
+    if (open_connection(st, SQLITE_OPEN_READONLY, NULL, &st->rdb, err))
         return LK_ERR;
     if (st->read_only) {
         int64_t version = 0;

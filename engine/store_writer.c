@@ -485,6 +485,7 @@ static void *writer_main(void *arg)
         struct lk_batch *first = take_group(st, &n);
         pthread_mutex_unlock(&st->mu);
         commit_group(st, first, n);
+        lk_store_walbuf_check(st->wdb);
         finish_group(st, first, n);
         lk_store_checkpoint(st);
         pthread_mutex_lock(&st->mu);

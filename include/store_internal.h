@@ -61,6 +61,12 @@ struct lk_store {
     struct lk_store_stats stats;
 };
 
+/* The writer connection's VFS (store_walbuf.c): the platform's, with the WAL's appends
+ * gathered into one write a commit. Returns its name, NULL when it cannot be registered.
+ * Check: after each COMMIT, that nothing of it was left unwritten. */
+const char *lk_store_walbuf_vfs(void);
+void lk_store_walbuf_check(sqlite3 *db);
+
 /* Starts the writer thread; stops it after committing everything queued (nothing when
  * it never started). */
 int lk_store_writer_start(struct lk_store *st, struct lk_error *err);
