@@ -39,6 +39,7 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loket-wa-bench-'));
   const gport = await freePort(), port = await freePort();
   const graph = spawn(process.execPath, [path.join(root, 'tests/whatsapp/fake_graph.js'), '--port', String(gport), '--quiet', '--first-only'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => graph.kill('SIGKILL'));   /* also when the bench fails half-way */
   await new Promise((r) => graph.stdout.once('data', r));
   const env = { ...process.env, LOKET_WA_PHONE_NUMBER_ID: PNID, LOKET_WA_TOKEN: 'bench-token', LOKET_WA_APP_SECRET: SECRET,
     LOKET_WA_VERIFY_TOKEN: 'bench-verify', LOKET_WA_GRAPH_URL: `http://127.0.0.1:${gport}/v21.0`,
@@ -48,7 +49,9 @@ async function main() {
   let out = '';
   srv.stdout.on('data', (d) => { out += d; });
   srv.stderr.on('data', () => {});
+  srv.on('error', (e) => { console.error(`cannot start ${bin}: ${e.message} (build it with make)`); process.exit(1); });
   for (let i = 0; i < 150 && !/http:\/\//.test(out); i++) await sleep(100);
+  if (!/http:\/\//.test(out)) throw new Error(`${bin} serve did not start within 15 s`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   console.log(`Benchmark webhook WhatsApp / WhatsApp webhook benchmark: ${PER_POST} pesan per webhook / messages per webhook, ${SECONDS} s per langkah / per step, laju kirim Graph API / Graph send rate: ${env.LOKET_WA_RATE === '0' ? 'tanpa batas / unlimited' : env.LOKET_WA_RATE + '/s'}`);
