@@ -1,10 +1,10 @@
 /* The writer's SQLite VFS: the platform's own, except that appends to the WAL are gathered
- * in memory and reach the file in one write per commit. SQLite writes each WAL frame as two
- * writes (a 24-byte header, then the page), so a group commit of a hundred frames used to
- * be two hundred system calls. The gathered bytes are written out as soon as a commit
- * frame is complete, and before any read, sync, size query, truncation or write elsewhere,
- * so nothing can see a committed frame that is not in the file. Rewrites of earlier frames
- * go straight through. Syncing stays with SQLite and store_sync.c. */
+ * in memory and reach the file in a few large writes a commit. SQLite writes each WAL frame
+ * as two writes (a 24-byte header, then the page), so a group commit of a hundred frames
+ * used to be two hundred system calls. The gathered bytes are written out as soon as a
+ * commit frame is complete, and before any read, sync, size query, truncation or write
+ * elsewhere, so nothing can see a committed frame that is not in the file. Rewrites of
+ * earlier frames go straight through. Syncing stays with SQLite and store_sync.c. */
 #include "log.h"
 #include "store_internal.h"
 
