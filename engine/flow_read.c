@@ -325,7 +325,8 @@ static void read_keywords(struct flow_reader *r, int idx, struct lk_flow *f)
         }
         for (size_t k = 0; k < n; k++) {
             f->keywords = lk_xrealloc(f->keywords, (f->n_keywords + 1) * sizeof *f->keywords);
-            f->keywords[f->n_keywords++] = (struct lk_keyword){.phrase = phrases[k], .go = lk_strdup(go)};
+            f->keywords[f->n_keywords++] =
+                (struct lk_keyword){.phrase = phrases[k], .go = lk_strdup(go)};
         }
         free(phrases);
         free(go);

@@ -334,15 +334,16 @@ static int on_writable(struct lk_web *w, struct pss *p)
     size_t before = p->nqueued;
     if (send_committed(w, p))
         return -1;
-    if (p->closing && !p->head && p->nqueued != before) {
+    if (!p->closing || p->head)
+        return 0;
+    if (before) {
         lws_callback_on_writable(p->wsi);  /* the close goes in a callback of its own */
-    } else if (p->closing && !p->head) {
-        static const char why[] = "sampai jumpa / goodbye";
-        lws_close_reason(p->wsi, (enum lws_close_status)p->close_code,
-                         (unsigned char *)why, sizeof why - 1);
-        return -1;
+        return 0;
     }
-    return 0;
+    static const char why[] = "sampai jumpa / goodbye";
+    lws_close_reason(p->wsi, (enum lws_close_status)p->close_code, (unsigned char *)why,
+                     sizeof why - 1);
+    return -1;
 }
 
 /* ---- per-address cap ---- */

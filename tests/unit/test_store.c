@@ -898,7 +898,8 @@ static void test_walbuf(void)
     ok(r && sqlite3_wal_checkpoint_v2(r, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK,
        "another connection copies the WAL into the database");
     ok(query_one(r, "SELECT count(*) FROM t WHERE length(v) > 0") == rows + 1000 &&
-       query_one(r, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1,
+           query_one(r, "SELECT count(*) FROM pragma_integrity_check"
+                        " WHERE integrity_check = 'ok'") == 1,
        "integrity check ok, every row there");
 
     int64_t gathered = writes_for_commits(path, vfs), direct = writes_for_commits(plain, NULL);
