@@ -6,11 +6,18 @@
  * copies them). Only when the WAL has reached 4 times that does the writer copy the
  * short rest itself between two groups: then the WAL is copied whole and starts again
  * from its beginning at the next transaction instead of growing. PASSIVE throughout:
- * never waits for a reader; what cannot be copied now goes next time. */
+ * never waits for a reader; what cannot be copied now goes next time.
+ *
+ * SQLite syncs the database file only after a checkpoint that reached the end of the WAL,
+ * which with the writer busy is the writer's tail: that sync then had to write out every
+ * page the bulks had copied since, 20-50 ms with the writer stopped. So the checkpointer
+ * syncs the file itself after each bulk, and the tail's sync is left with the tail. */
 #include "log.h"
 #include "loket.h"
 #include "store_internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -32,7 +39,8 @@ static int passive(struct lk_store *st, sqlite3 *db)
     return frames;
 }
 
-/* The bulk: passes until what the writer added during the last one is a short tail. */
+/* The bulk: passes until what the writer added during the last one is a short tail,
+ * then the pages copied are written out, off the writer's path. */
 static void bulk(struct lk_store *st)
 {
     for (int pass = 0; pass < BULK_PASSES; pass++) {
@@ -40,6 +48,8 @@ static void bulk(struct lk_store *st)
         if (atomic_load(&st->wal_frames) - copied <= TAIL_FRAMES)
             break;
     }
+    if (fdatasync(st->db_fd) != 0)
+        lk_warn("store: cannot sync %s: %s", st->path, strerror(errno));
 }
 
 static void *checkpointer_main(void *arg)
@@ -96,21 +106,28 @@ void lk_store_checkpoint(struct lk_store *st)
 int lk_store_checkpointer_start(struct lk_store *st)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    const char *why = NULL;
     if (sqlite3_open_v2(st->path, &st->cdb, flags, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(st->cdb, 1000);
     /* A connection learns the file is in WAL mode when it first reads it. */
     if (sqlite3_exec(st->cdb, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
+    st->db_fd = open(st->path, O_RDONLY | O_CLOEXEC);  /* fdatasync needs no write access */
+    if (st->db_fd < 0) {
+        why = strerror(errno);
+        goto fail;
+    }
     pthread_cond_init(&st->bulk_wanted, NULL);
     if (pthread_create(&st->checkpointer, NULL, checkpointer_main, st) == 0) {
         st->ckpt_running = 1;
         return 0;
     }
     pthread_cond_destroy(&st->bulk_wanted);
+    close(st->db_fd);
 fail:
     lk_warn("store: checkpoints of %s run on the writer (%s)", st->path,
-            st->cdb ? sqlite3_errmsg(st->cdb) : "out of memory");
+            why ? why : st->cdb ? sqlite3_errmsg(st->cdb) : "out of memory");
     sqlite3_close(st->cdb);
     st->cdb = NULL;
     return -1;
@@ -126,6 +143,7 @@ void lk_store_checkpointer_stop(struct lk_store *st)
     pthread_mutex_unlock(&st->mu);
     pthread_join(st->checkpointer, NULL);
     pthread_cond_destroy(&st->bulk_wanted);
+    close(st->db_fd);
     sqlite3_close(st->cdb);
     st->cdb = NULL;
     st->ckpt_running = 0;

@@ -53,6 +53,7 @@ struct lk_store {
     /* store_checkpoint.c: the bulk of each checkpoint on a thread and connection of its
      * own; the writer copies the tail. */
     sqlite3 *cdb;
+    int db_fd;                           /* the database file, synced after each bulk */
     pthread_cond_t bulk_wanted;          /* checkpointer: bulk became running, or stopping */
     int bulk, bulk_from, ckpt_stopping, ckpt_running;
     pthread_t checkpointer;
