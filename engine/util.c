@@ -181,7 +181,7 @@ size_t lk_utf8_len(const char *s)
     return n;
 }
 
-void lk_buf_append(struct lk_buf *b, const char *s, size_t n)
+void lk_buf_reserve(struct lk_buf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
@@ -190,6 +190,11 @@ void lk_buf_append(struct lk_buf *b, const char *s, size_t n)
         b->data = lk_xrealloc(b->data, cap);
         b->cap = cap;
     }
+}
+
+void lk_buf_append(struct lk_buf *b, const char *s, size_t n)
+{
+    lk_buf_reserve(b, n);
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';

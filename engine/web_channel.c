@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define MAX_QUEUED    256   /* frames waiting for one client before it counts as stuck */
+#define FRAME_FIRST_BYTES 1000  /* a frame buffer's first size, 1 KiB with its header */
 #define TOKEN_BYTES   16    /* 128 bits */
 #define MAX_CID       64
 #define PEER_BUCKETS  256
@@ -109,10 +110,13 @@ static const struct err_text *error_text(const char *code)
 /* ---- JSON output ---- */
 
 /* A frame is built in an lk_buf that starts with room for the struct and LWS_PRE. */
+/* A frame is built in one buffer behind room for its queue header; most bot messages
+ * (text and a menu's options) fit the first allocation. */
 static void frame_begin(struct lk_buf *b)
 {
     static const char zero[sizeof(struct frame) + LWS_PRE];
     memset(b, 0, sizeof *b);
+    lk_buf_reserve(b, FRAME_FIRST_BYTES);
     lk_buf_append(b, zero, sizeof zero);
 }
 

@@ -53,6 +53,7 @@ struct lk_buf {
     char *data;
     size_t len, cap;
 };
+void lk_buf_reserve(struct lk_buf *b, size_t n);  /* room for n more bytes at least */
 void lk_buf_append(struct lk_buf *b, const char *s, size_t n);
 void lk_buf_puts(struct lk_buf *b, const char *s);
 void lk_buf_printf(struct lk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
