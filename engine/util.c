@@ -183,12 +183,11 @@ size_t lk_utf8_len(const char *s)
 
 void lk_buf_reserve(struct lk_buf *b, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
+    size_t need = b->len + n + 1;
+    if (need > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->data = lk_xrealloc(b->data, cap);
-        b->cap = cap;
+        b->cap = cap > need ? cap : need;
+        b->data = lk_xrealloc(b->data, b->cap);
     }
 }
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define MAX_QUEUED    256   /* frames waiting for one client before it counts as stuck */
-#define FRAME_FIRST_BYTES 1000  /* a frame buffer's first size, 1 KiB with its header */
+#define FRAME_FIRST_BYTES 900  /* a frame buffer's first size: a menu of eight options fits */
 #define TOKEN_BYTES   16    /* 128 bits */
 #define MAX_CID       64
 #define PEER_BUCKETS  256

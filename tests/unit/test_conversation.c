@@ -165,6 +165,9 @@ static void test_failures(struct lk_engine *e)
     ok(says(e, "d", "2", "Info KK"), "the conversation is back at the menu");
     ok(says(e, "d", "4", "Maaf, terjadi gangguan"), "a memory bomb ends with an apology");
     ok(says(e, "d", "5", "Maaf, terjadi gangguan"), "variables over the size cap are refused");
+    ok(says(e, "d", "2", "Info KK"), "the next turn goes on from the menu");
+    ok(db_count("select count(*) from conversations where address = 'd' and length(vars) > 1000")
+           == 0, "the refused variables are in neither the stored row nor the next turn");
     ok(says(e, "x", "halo", "Pilih"), "another conversation is unaffected");
     char bad[] = {'h', (char)0xff, (char)0xfe, 'i', 0};
     char *out = say_as(e, "d", bad, NULL);
