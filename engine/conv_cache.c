@@ -56,8 +56,6 @@ void lk_conv_cache_insert(struct lk_conv_cache *c, struct lk_conv *conv)
 
 static void conv_free(struct lk_conv *e)
 {
-    json_decref(e->vars);
-    json_decref(e->history);
     lk_conversation_row_clear(&e->row);
     free(e);
 }

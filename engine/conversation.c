@@ -42,28 +42,19 @@ static json_t *parse_json(const char *text, int want_array)
     return want_array ? json_array() : json_object();
 }
 
-/* The parsed form kept from the last turn, or the row's text parsed. */
-static json_t *take_json(json_t **kept, const char *text, int want_array)
+/* Fills pos from the row; *removed set when the row names a node the flows no longer
+ * have. */
+static void position_load(struct lk_flowset *fs, const struct lk_conversation_row *row,
+                          struct lk_position *pos, int *removed)
 {
-    json_t *v = *kept;
-    *kept = NULL;
-    return v ? v : parse_json(text, want_array);
-}
-
-/* Fills pos from the conversation; *removed set when its row names a node the flows no
- * longer have. */
-static void position_load(struct lk_flowset *fs, struct lk_conv *conv, struct lk_position *pos,
-                          int *removed)
-{
-    const struct lk_conversation_row *row = &conv->row;
     memset(pos, 0, sizeof *pos);
     struct lk_flow *f = lk_flowset_flow(fs, row->flow);
     pos->waiting = row->node ? lk_flow_node(f, row->node) : NULL;
     if (pos->waiting && pos->waiting->kind != LK_NODE_MENU && pos->waiting->kind != LK_NODE_ASK)
         pos->waiting = NULL;
     *removed = row->node && !pos->waiting;
-    pos->vars = take_json(&conv->vars, row->vars, 0);
-    pos->history = take_json(&conv->history, row->history, 1);
+    pos->vars = parse_json(row->vars, 0);
+    pos->history = parse_json(row->history, 1);
     snprintf(pos->lang, sizeof pos->lang, "%s", row->lang && strcmp(row->lang, "en") == 0
                                                      ? "en" : "id");
     pos->misunderstood = row->misunderstood;
@@ -82,17 +73,12 @@ static void replace(char **dst, char *value)
     *dst = value;
 }
 
-/* Writes pos into the conversation's row, and keeps its parsed variables and history for
- * the next turn. */
-static void position_store(const struct lk_position *pos, struct lk_conv *conv)
+static void position_store(const struct lk_position *pos, struct lk_conversation_row *row)
 {
-    struct lk_conversation_row *row = &conv->row;
     replace(&row->flow, pos->waiting ? lk_strdup(pos->waiting->flow->id) : NULL);
     replace(&row->node, pos->waiting ? lk_strdup(pos->waiting->name) : NULL);
     replace(&row->vars, json_dumps(pos->vars, JSON_COMPACT));
     replace(&row->history, json_dumps(pos->history, JSON_COMPACT));
-    conv->vars = json_incref(pos->vars);
-    conv->history = json_incref(pos->history);
     replace(&row->lang, lk_strdup(pos->lang));
     row->misunderstood = pos->misunderstood;
     if (pos->flagged)
@@ -393,7 +379,7 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     int cut = 0, removed;
     char *text = clean_input(ev->text, &cut);
     struct lk_position pos;
-    position_load(e->fs, conv, &pos, &removed);
+    position_load(e->fs, &conv->row, &pos, &removed);
     struct lk_node *waiting_before = pos.waiting;
     struct lk_batch *b = lk_batch_new();
     struct lk_turn t = {.fs = e->fs, .pos = &pos, .channel = ev->channel, .input = text,
@@ -420,7 +406,7 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
         pos.vars = parse_json(conv->row.vars, 0);
     }
     add_messages(e, b, conv, ev, text, &t, now);
-    position_store(&pos, conv);
+    position_store(&pos, &conv->row);
     conv->row.updated_ms = now;
     lk_batch_put_conversation(b, &conv->row);
     add_handoff(b, conv, &pos, now);

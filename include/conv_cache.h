@@ -1,17 +1,13 @@
 /* The engine's memory of conversations: the rows of the conversations it has seen,
- * found by (channel, address), each with the ticket of its last write and its variables
- * and history already parsed. The store holds the durable copy; an entry is forgotten
- * only after its last write committed. */
+ * found by (channel, address), each with the ticket of its last write. The store holds
+ * the durable copy; an entry is forgotten only after its last write committed. */
 #ifndef LOKET_CONV_CACHE_H
 #define LOKET_CONV_CACHE_H
 
 #include "store.h"
 
-#include <jansson.h>
-
 struct lk_conv {
     struct lk_conversation_row row;
-    json_t *vars, *history;    /* row.vars and row.history parsed, or NULL: parse them */
     uint64_t last_ticket;
     struct lk_conv *next;      /* bucket chain */
 };
