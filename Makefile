@@ -3,8 +3,6 @@
 # Missing Debian packages are installed by scripts/deps.sh (as root) or named exactly (otherwise).
 
 PKGS      := lua5.4 jansson sqlite3 libwebsockets openssl libcurl
-# jemalloc for malloc, except under a sanitizer, which brings an allocator of its own.
-PKGS      += $(if $(SANITIZER),,jemalloc)
 CC        ?= cc
 BUILD     ?= build/release
 SANITIZER ?=

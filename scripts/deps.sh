@@ -2,7 +2,7 @@
 # Installs the Debian packages a target needs, or names the exact apt-get line when not root.
 # usage: scripts/deps.sh build|test|bench
 set -e
-need_build="build-essential pkg-config liblua5.4-dev libjansson-dev libsqlite3-dev libwebsockets-dev libssl-dev libcurl4-openssl-dev libjemalloc-dev"
+need_build="build-essential pkg-config liblua5.4-dev libjansson-dev libsqlite3-dev libwebsockets-dev libssl-dev libcurl4-openssl-dev"
 need_test="$need_build sqlite3 curl openssl python3 nodejs npm chromium fonts-noto-color-emoji"
 need_bench="$need_build sqlite3 curl time nodejs npm"
 case "${1:-build}" in
