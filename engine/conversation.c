@@ -329,7 +329,7 @@ static void add_messages(struct lk_engine *e, struct lk_batch *b, struct lk_conv
         .flow_version = e->fs->version, .at_ms = now, .external_id = ev->external_id};
     lk_batch_add_message(b, &m);
     struct lk_buf payload = {0};
-    lk_buf_reserve(&payload, 500);
+    lk_buf_reserve(&payload, 500);           /* a menu's options, without regrowing */
     for (size_t i = 0; i < t->n_outs; i++) {
         out_payload(&payload, &t->outs[i]);
         t->outs[i].message_id = lk_store_next_message_id(e->store);

@@ -109,9 +109,8 @@ static const struct err_text *error_text(const char *code)
 
 /* ---- JSON output ---- */
 
-/* A frame is built in an lk_buf that starts with room for the struct and LWS_PRE. */
-/* A frame is built in one buffer behind room for its queue header; most bot messages
- * (text and a menu's options) fit the first allocation. */
+/* A frame is built in an lk_buf that starts with room for the struct and LWS_PRE; most bot
+ * messages (text and a menu's options) fit its first allocation. */
 static void frame_begin(struct lk_buf *b)
 {
     static const char zero[sizeof(struct frame) + LWS_PRE];

@@ -167,7 +167,7 @@ static void test_failures(struct lk_engine *e)
     ok(says(e, "d", "5", "Maaf, terjadi gangguan"), "variables over the size cap are refused");
     ok(says(e, "d", "2", "Info KK"), "the next turn goes on from the menu");
     ok(db_count("select count(*) from conversations where address = 'd' and length(vars) > 1000")
-           == 0, "the refused variables are in neither the stored row nor the next turn");
+           == 0, "the stored row holds none of the refused variables");
     ok(says(e, "x", "halo", "Pilih"), "another conversation is unaffected");
     char bad[] = {'h', (char)0xff, (char)0xfe, 'i', 0};
     char *out = say_as(e, "d", bad, NULL);
