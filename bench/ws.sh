@@ -3,7 +3,7 @@
 # N connections, each running the scripted conversation of bench/ws_script.txt through the
 # default flows (send, wait for the reply that ends the turn, repeat), every turn durable
 # (synchronous=FULL). Prints turns/s, p50/p95/p99 latency, connections held and server
-# memory per connection, then a paced run at half the measured rate for its p99.
+# memory per connection, then paced runs at 15,000 turns/s for their p99.
 #
 # usage: bench/ws.sh [BUILD_DIR] [CONNS...]   default: build/release, 100 1000 10000
 # env:   DURATION=20      seconds measured per row (1..50)
@@ -11,7 +11,8 @@
 #        BENCH_SRC=../shared/bench   the shared load generator (copied, never changed)
 #        WITH_PEERS=1     run the whole side-by-side pass instead (run-all.sh: echo-c,
 #                         echo-node, botkit and these Loket rows, twice; about 15 minutes)
-#        PACED=0          skip the paced run
+#        PACED=0          skip the paced runs
+#        PACED_RATE=15000 turns/s aimed at;  PACED_CONNS="1000 200"  connections of each
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -gt 0 ] && [ -d "$1" ]; then   # bench/run.sh passes the build directory first
@@ -70,27 +71,21 @@ else
   done
 fi
 
-# Paced: half of the best measured closed-loop rate, for the latency at that load. loadgen's
-# think time is constant (no jitter), so its connections move in waves; run it at 1,000
-# connections and at 100 (smaller waves) and report both.
+# Paced: the latency at a set rate, by default 15,000 turns/s (half of the 30,000 the closed loop
+# aims at). loadgen paces with a constant think time per connection (no jitter), so its
+# connections move in waves; run at 1,000 connections and at 200 (smaller waves), each with
+# think = conns / rate less ~6 ms for the reply itself; the rate each reached is in its row.
 if [ "${PACED:-1}" != 0 ] && [ -s "$results" ]; then
-  rate=$(node -e '
-    const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map(JSON.parse)
-      .filter((r) => r.target === "engine" && r.loadgen && !r.loadgen.think_ms).map((r) => r.loadgen);
-    const pick = rows.filter((r) => r.conns === 1000)[0] || rows[rows.length - 1];
-    console.log(pick ? Math.round(pick.turns_per_s) : 0);' "$results")
-  if [ "$rate" -gt 0 ]; then
-    for pconns in 1000 100; do
-      # closed loop: rate = conns / (latency + think); at half the rate, think ~ 2*conns/rate
-      think=$(( 2 * pconns * 1000 / rate ))
-      [ "$think" -ge 1 ] || think=1
-      echo "ws.sh: paced run, $pconns connections, think ${think} ms (aiming at $((rate / 2)) turns/s)" >&2
-      THINK_MS=$think RESULTS="$results.paced" "$work/run-one.sh" engine "$pconns" "$dur" "paced" || true
-      sleep 2
-    done
-    cat "$results.paced" >> "$results" 2>/dev/null || true
-    rm -f "$results.paced"
-  fi
+  rate=${PACED_RATE:-15000}
+  for pconns in ${PACED_CONNS:-1000 200}; do
+    think=$(( pconns * 1000 / rate - 6 ))
+    [ "$think" -ge 1 ] || think=1
+    echo "ws.sh: paced run, $pconns connections, think ${think} ms (aiming at $rate turns/s)" >&2
+    THINK_MS=$think RESULTS="$results.paced" "$work/run-one.sh" engine "$pconns" "$dur" "paced" || true
+    sleep 2
+  done
+  cat "$results.paced" >> "$results" 2>/dev/null || true
+  rm -f "$results.paced"
 fi
 
 cp "$results" "$root/build/bench/ws-last.jsonl"
