@@ -1,7 +1,8 @@
 /* Private to the store's own files: store.c (schema, migrations, open and close, reads),
  * store_writer.c (batches, the queue, the writer thread), store_sync.c (the thread that
- * syncs the WAL) and store_checkpoint.c (checkpoints). Nothing else includes it; other
- * modules see only store.h. */
+ * syncs the WAL), store_checkpoint.c (checkpoints) and store_walbuf.c (the writer's VFS).
+ * Nothing else in the engine includes it (the store's unit test does); other modules see
+ * only store.h. */
 #ifndef LOKET_STORE_INTERNAL_H
 #define LOKET_STORE_INTERNAL_H
 
