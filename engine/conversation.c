@@ -42,6 +42,67 @@ static json_t *parse_json(const char *text, int want_array)
     return want_array ? json_array() : json_object();
 }
 
+/* A position is kept as JSON. Its usual shapes, no variables yet and a history of node
+ * paths, are read and written here directly: jansson's general reader and writer cost
+ * more than the rest of a turn's bookkeeping. Any other text goes through jansson. */
+static json_t *parse_vars(const char *text)
+{
+    return text && strcmp(text, "{}") == 0 ? json_object() : parse_json(text, 0);
+}
+
+static json_t *parse_history(const char *text)
+{
+    json_t *a = json_array();
+    const char *p = text;
+    if (!p || *p++ != '[')
+        goto general;
+    if (p[0] == ']' && !p[1])
+        return a;
+    for (;;) {
+        if (*p++ != '"')
+            goto general;
+        const char *s = p;
+        for (; *p != '"'; p++)
+            if ((unsigned char)*p < 0x20 || *p == '\\')
+                goto general;            /* an escape, a control byte or the end */
+        if (json_array_append_new(a, json_stringn(s, (size_t)(p - s))) != 0)
+            goto general;                /* not UTF-8 */
+        p++;
+        if (p[0] == ']' && !p[1])
+            return a;
+        if (*p++ != ',')
+            goto general;
+    }
+general:
+    json_decref(a);
+    return parse_json(text, 1);
+}
+
+static char *dump_vars(const json_t *vars)
+{
+    return json_object_size(vars) ? json_dumps(vars, JSON_COMPACT) : lk_strdup("{}");
+}
+
+static char *dump_history(const json_t *history)
+{
+    struct lk_buf b = {0};
+    size_t i;
+    json_t *v;
+    lk_buf_append(&b, "[", 1);
+    json_array_foreach(history, i, v) {
+        const char *s = json_string_value(v);
+        if (!s || strlen(s) != json_string_length(v)) {
+            lk_buf_free(&b);
+            return json_dumps(history, JSON_COMPACT);
+        }
+        if (i)
+            lk_buf_append(&b, ",", 1);
+        lk_buf_json(&b, s);
+    }
+    lk_buf_append(&b, "]", 1);
+    return lk_buf_take(&b);
+}
+
 /* Fills pos from the row; *removed set when the row names a node the flows no longer
  * have. */
 static void position_load(struct lk_flowset *fs, const struct lk_conversation_row *row,
@@ -53,8 +114,8 @@ static void position_load(struct lk_flowset *fs, const struct lk_conversation_ro
     if (pos->waiting && pos->waiting->kind != LK_NODE_MENU && pos->waiting->kind != LK_NODE_ASK)
         pos->waiting = NULL;
     *removed = row->node && !pos->waiting;
-    pos->vars = parse_json(row->vars, 0);
-    pos->history = parse_json(row->history, 1);
+    pos->vars = parse_vars(row->vars);
+    pos->history = parse_history(row->history);
     snprintf(pos->lang, sizeof pos->lang, "%s", row->lang && strcmp(row->lang, "en") == 0
                                                      ? "en" : "id");
     pos->misunderstood = row->misunderstood;
@@ -77,8 +138,8 @@ static void position_store(const struct lk_position *pos, struct lk_conversation
 {
     replace(&row->flow, pos->waiting ? lk_strdup(pos->waiting->flow->id) : NULL);
     replace(&row->node, pos->waiting ? lk_strdup(pos->waiting->name) : NULL);
-    replace(&row->vars, json_dumps(pos->vars, JSON_COMPACT));
-    replace(&row->history, json_dumps(pos->history, JSON_COMPACT));
+    replace(&row->vars, dump_vars(pos->vars));
+    replace(&row->history, dump_history(pos->history));
     replace(&row->lang, lk_strdup(pos->lang));
     row->misunderstood = pos->misunderstood;
     if (pos->flagged)
@@ -151,18 +212,13 @@ static void set_language(struct lk_turn *t, const char *lang)
         start_over(t);
 }
 
-/* The global command the text is, or -1. */
-static int find_command(struct lk_settings *s, const char *text)
+/* The global command the input's words are, or -1. */
+static int find_command(const struct lk_settings *s, const struct lk_words *in)
 {
-    if (!text)
-        return -1;
-    struct lk_words *in = lk_words_new(text);
-    int found = -1;
-    for (int c = 0; found < 0 && c < LK_CMD__COUNT; c++)
+    for (int c = 0; c < LK_CMD__COUNT; c++)
         if (lk_words_command(in, s->command_words[c], s->n_commands[c]))
-            found = c;
-    lk_words_free(in);
-    return found;
+            return c;
+    return -1;
 }
 
 static void run_command(struct lk_turn *t, struct lk_conv *conv, int cmd)
@@ -215,8 +271,17 @@ static int first_message(const struct lk_turn *t, const struct lk_conv *conv)
            t->fs->main->start->kind == LK_NODE_RUN;
 }
 
-/* What the flows make of the input: the waiting node's answer, a keyword, or a re-prompt. */
-static void answer(struct lk_turn *t, const struct lk_event *ev, int first)
+/* The flow keyword the input's words name, or NULL; *score as lk_runtime_keyword's. */
+static struct lk_node *keyword(struct lk_turn *t, const struct lk_words *in, int *score)
+{
+    *score = 0;
+    return t->input ? lk_runtime_keyword_words(t->fs, in, NULL, score) : NULL;
+}
+
+/* What the flows make of the input (read into words as in): the waiting node's answer, a
+ * keyword, or a re-prompt. */
+static void answer(struct lk_turn *t, const struct lk_words *in, const struct lk_event *ev,
+                   int first)
 {
     const char *text = t->input;
     struct lk_node *at = t->pos->waiting, *kw = NULL;
@@ -227,12 +292,12 @@ static void answer(struct lk_turn *t, const struct lk_event *ev, int first)
     int looked = !first && at && at->kind == LK_NODE_MENU && text && !ev->choice_id &&
                  !lk_match_number(text);
     if (looked)
-        kw = lk_runtime_keyword(t->fs, text, NULL, &score);
+        kw = keyword(t, in, &score);
     int keyword_wins = kw && (score >= 200 || kw->flow != at->flow);
     if (!keyword_wins && lk_runtime_input(t, text, ev->choice_id))
         return;
     if (!looked && !first)
-        kw = lk_runtime_keyword(t->fs, text, NULL, &score);
+        kw = keyword(t, in, &score);
     if (kw) {
         t->pos->misunderstood = 0;
         t->pos->waiting = at && at->kind == LK_NODE_MENU ? at : NULL;
@@ -261,7 +326,9 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
         lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_NON_TEXT));
         return;
     }
-    int cmd = find_command(&t->fs->settings, t->input);
+    struct lk_words *in = ((struct lk_engine *)t->ud)->input_words;
+    lk_words_read(in, t->input);         /* once a turn, for commands and keywords */
+    int cmd = t->input ? find_command(&t->fs->settings, in) : -1;
     if (cmd >= 0)
         run_command(t, conv, cmd);
     else if (removed)
@@ -269,7 +336,7 @@ static void dispatch(struct lk_turn *t, struct lk_conv *conv, const struct lk_ev
     else if (strcmp(conv->row.status, "handoff") == 0 || strcmp(conv->row.status, "flagged") == 0)
         lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_HANDOFF_WAITING));
     else
-        answer(t, ev, first_message(t, conv));
+        answer(t, in, ev, first_message(t, conv));
 }
 
 /* ---- input hygiene ---- */
@@ -302,7 +369,9 @@ static void out_payload(struct lk_buf *b, const struct lk_out *o)
 {
     static const char *kinds[] = {"text", "menu", "handoff", "end"};
     lk_buf_reset(b);
-    lk_buf_printf(b, "{\"kind\":\"%s\"", kinds[o->kind]);
+    lk_buf_puts(b, "{\"kind\":\"");
+    lk_buf_puts(b, kinds[o->kind]);
+    lk_buf_puts(b, "\"");
     for (size_t i = 0; i < o->n_options; i++) {
         lk_buf_puts(b, i ? ",{\"id\":" : ",\"options\":[{\"id\":");
         lk_buf_json(b, o->options[i].id);
@@ -403,7 +472,7 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     if (t.failed) {  /* back to where the citizen stood before this turn */
         pos.waiting = waiting_before;
         json_decref(pos.vars);
-        pos.vars = parse_json(conv->row.vars, 0);
+        pos.vars = parse_vars(conv->row.vars);
     }
     add_messages(e, b, conv, ev, text, &t, now);
     position_store(&pos, &conv->row);

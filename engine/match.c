@@ -525,6 +525,11 @@ struct lk_words *lk_words_new(const char *text)
     return w;
 }
 
+void lk_words_read(struct lk_words *w, const char *text)
+{
+    match_tokenize(&w->t, text);
+}
+
 void lk_words_free(struct lk_words *w)
 {
     free(w);

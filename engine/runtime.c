@@ -66,7 +66,12 @@ void lk_turn_free_outs(struct lk_turn *t)
 
 char *lk_node_path(const struct lk_node *n)
 {
-    return lk_sprintf("%s.%s", n->flow->id, n->name);
+    size_t flow_len = strlen(n->flow->id), name_len = strlen(n->name);
+    char *path = lk_xmalloc(flow_len + name_len + 2);
+    memcpy(path, n->flow->id, flow_len);
+    path[flow_len] = '.';
+    memcpy(path + flow_len + 1, n->name, name_len + 1);
+    return path;
 }
 
 /* ---- placeholders ---- */
@@ -482,13 +487,12 @@ int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id)
     return 0;
 }
 
-struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, const char *only,
-                                   int *score)
+struct lk_node *lk_runtime_keyword_words(struct lk_flowset *fs, const struct lk_words *in,
+                                         const char *only, int *score)
 {
     struct lk_node *best = NULL;
     int best_score = 0;
-    struct lk_words *in = text ? lk_words_new(text) : NULL;
-    for (size_t i = 0; in && i < fs->n_flows; i++) {
+    for (size_t i = 0; i < fs->n_flows; i++) {
         const struct lk_flow *f = &fs->flows[i];
         for (size_t k = 0; (!only || strcmp(f->id, only) == 0) && k < f->n_keywords; k++) {
             int s = lk_words_phrase(in, f->keywords[k].words);
@@ -498,8 +502,21 @@ struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, cons
             }
         }
     }
-    lk_words_free(in);
     if (score)
         *score = best_score;
+    return best;
+}
+
+struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, const char *only,
+                                   int *score)
+{
+    if (!text) {
+        if (score)
+            *score = 0;
+        return NULL;
+    }
+    struct lk_words *in = lk_words_new(text);
+    struct lk_node *best = lk_runtime_keyword_words(fs, in, only, score);
+    lk_words_free(in);
     return best;
 }

@@ -50,7 +50,7 @@ const char *const lk_store_writer_sql[W_COUNT] = {
 #define RETRY_NOW (-100)         /* a dropped batch took the transaction with it */
 #define RETRY_CAREFUL (-101)     /* a batch failed: redo the group a savepoint a batch */
 #define BATCH_INLINE_OPS 4
-#define BATCH_INLINE_BYTES 768
+#define BATCH_INLINE_BYTES 2048
 #define CHUNK_BYTES 4096
 
 enum op_kind { OP_CONVERSATION, OP_MESSAGE, OP_HANDOFF, OP_FN };
@@ -73,7 +73,8 @@ struct op {
 };
 
 /* Strings are copied into an arena: the inline bytes first, then 4 KiB chunks. A usual
- * turn (a conversation and two messages) costs one allocation. */
+ * turn (a conversation and two or three messages, ~1 KiB) fits the inline bytes, and its
+ * batch comes from the free list below, so it costs no allocation. */
 struct chunk {
     struct chunk *next;
     char data[];
@@ -91,9 +92,18 @@ struct lk_batch {
     char inline_bytes[BATCH_INLINE_BYTES];
 };
 
-struct lk_batch *lk_batch_new(void)
+/* Spent batches wait in a free list for the next turns instead of going back to malloc:
+ * a turn's batch is too big for malloc's per-thread caches and is freed on the writer
+ * thread, so each malloc and free would take the arena's lock. */
+#define POOL_MAX 1024
+static struct {
+    pthread_mutex_t mu;
+    struct lk_batch *head;
+    int n;
+} pool = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+static void batch_init(struct lk_batch *b)
 {
-    struct lk_batch *b = lk_xmalloc(sizeof *b);
     b->next = NULL;
     b->ticket = 0;
     b->nops = 0;
@@ -103,13 +113,26 @@ struct lk_batch *lk_batch_new(void)
     b->pos = b->inline_bytes;
     b->end = b->inline_bytes + sizeof b->inline_bytes;
     b->chunks = NULL;
+}
+
+struct lk_batch *lk_batch_new(void)
+{
+    pthread_mutex_lock(&pool.mu);
+    struct lk_batch *b = pool.head;
+    if (b) {
+        pool.head = b->next;
+        pool.n--;
+    }
+    pthread_mutex_unlock(&pool.mu);
+    if (!b)
+        b = lk_xmalloc(sizeof *b);
+    batch_init(b);
     return b;
 }
 
-void lk_batch_free(struct lk_batch *b)
+/* Frees what the batch holds beyond its own block. */
+static void batch_clear(struct lk_batch *b)
 {
-    if (!b)
-        return;
     for (int i = 0; i < b->nops; i++)
         if (b->ops[i].kind == OP_FN && b->ops[i].u.fn.free_arg)
             b->ops[i].u.fn.free_arg(b->ops[i].u.fn.arg);
@@ -120,7 +143,45 @@ void lk_batch_free(struct lk_batch *b)
         b->chunks = c->next;
         free(c);
     }
+}
+
+void lk_batch_free(struct lk_batch *b)
+{
+    if (!b)
+        return;
+    batch_clear(b);
     free(b);
+}
+
+/* Gives a list of spent batches to the free list, freeing those beyond its room. */
+static void batches_recycle(struct lk_batch *list)
+{
+    struct lk_batch *keep = NULL, *keep_last = NULL;
+    int n_keep = 0;
+    pthread_mutex_lock(&pool.mu);
+    int room = POOL_MAX - pool.n;
+    pthread_mutex_unlock(&pool.mu);
+    while (list) {
+        struct lk_batch *b = list;
+        list = b->next;
+        if (n_keep == room) {
+            lk_batch_free(b);
+            continue;
+        }
+        batch_clear(b);
+        b->next = keep;
+        keep = b;
+        if (!keep_last)
+            keep_last = b;
+        n_keep++;
+    }
+    if (!keep)
+        return;
+    pthread_mutex_lock(&pool.mu);
+    keep_last->next = pool.head;
+    pool.head = keep;
+    pool.n += n_keep;
+    pthread_mutex_unlock(&pool.mu);
 }
 
 static char *chunk_new(struct lk_batch *b, size_t n)
@@ -423,11 +484,7 @@ static void finish_group(struct lk_store *st, struct lk_batch *first, int n)
         lk_store_syncer_written(st, last->ticket);
     else
         lk_store_release(st, last->ticket);
-    while (first) {
-        struct lk_batch *next = first->next;
-        lk_batch_free(first);
-        first = next;
-    }
+    batches_recycle(first);
 }
 
 static void deadline_after(struct timespec *ts, int64_t us)

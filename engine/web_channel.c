@@ -626,8 +626,12 @@ static void send_out(struct lk_web *w, struct pss *p, const struct lk_out *o, ui
     frame_begin(&b);
     lk_buf_puts(&b, "{\"type\":\"message\",\"text\":");
     lk_buf_json(&b, o->text ? o->text : "");
-    lk_buf_printf(&b, ",\"kind\":\"%s\",\"id\":%lld,\"at\":%lld", kind_name(o->kind),
-                  (long long)o->message_id, (long long)at);
+    lk_buf_puts(&b, ",\"kind\":\"");
+    lk_buf_puts(&b, kind_name(o->kind));
+    lk_buf_puts(&b, "\",\"id\":");
+    lk_buf_int(&b, o->message_id);
+    lk_buf_puts(&b, ",\"at\":");
+    lk_buf_int(&b, at);
     if (o->n_options) {
         lk_buf_puts(&b, ",\"options\":[");
         for (size_t i = 0; i < o->n_options; i++) {

@@ -59,6 +59,7 @@ void lk_buf_puts(struct lk_buf *b, const char *s);
 void lk_buf_printf(struct lk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (quotes and escapes; UTF-8 passes through). */
 void lk_buf_json(struct lk_buf *b, const char *s);
+void lk_buf_int(struct lk_buf *b, int64_t v);   /* decimal, as printf's %lld */
 void lk_buf_reset(struct lk_buf *b);   /* empty again, keeping its memory */
 char *lk_buf_take(struct lk_buf *b);   /* NUL-terminated; the buffer is reset */
 void lk_buf_free(struct lk_buf *b);

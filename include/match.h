@@ -62,6 +62,7 @@ int lk_match_command(const char *input, const char *const *words, size_t n);
  * against every keyword, a keyword or command compiled when flows load. */
 struct lk_words;
 struct lk_words *lk_words_new(const char *text);
+void lk_words_read(struct lk_words *w, const char *text);  /* reads text into w again */
 void lk_words_free(struct lk_words *w);   /* NULL is fine */
 /* lk_match_phrase and lk_match_command on texts already read. */
 int lk_words_phrase(const struct lk_words *input, const struct lk_words *phrase);

@@ -55,6 +55,9 @@ int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id)
  * or NULL; *score (may be NULL) grows by 100 for each word of the phrase matched. */
 struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, const char *only,
                                    int *score);
+/* The same for a text already read into words. */
+struct lk_node *lk_runtime_keyword_words(struct lk_flowset *fs, const struct lk_words *in,
+                                         const char *only, int *score);
 
 /* Text with {var} and {data.field} filled in; values shaped like a NIK are masked. */
 char *lk_runtime_interpolate(struct lk_turn *t, const char *text);

@@ -221,6 +221,38 @@ static void test_restart_and_removed_node(void)
     lk_engine_free(e);
 }
 
+static void db_exec(const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_open(db, &h);
+    sqlite3_exec(h, sql, NULL, NULL, NULL);
+    sqlite3_close(h);
+}
+
+/* A stored position in shapes the engine does not write itself (spaces, escapes) is read
+ * all the same, and written back as JSON. */
+static void test_stored_position(void)
+{
+    subtest("stored position in other JSON shapes");
+    struct lk_engine *e = open_engine();
+    says(e, "p", "halo", "Pilih");
+    says(e, "p", "1", "Layanan KTP");
+    lk_engine_free(e);
+    ok(db_count("select count(*) from conversations where address = 'p'"
+                " and history like '[\"%\"]' and vars = '{}'") == 1,
+       "history stored as a JSON array of node paths, no variables");
+    db_exec("update conversations set history = ' ' || replace(replace(history, '.', '\\u002e'),"
+            " ',', ' , ') || ' ', vars = '{ \"nama\" : \"Siti\" }' where address = 'p'");
+    ok(db_count("select count(*) from conversations where address = 'p'"
+                " and history like '%\\u002e%'") == 1, "the row now holds escapes");
+    e = open_engine();
+    ok(says(e, "p", "kembali", "Pilih layanan"), "back goes by the history read from it");
+    lk_engine_free(e);
+    ok(db_count("select count(*) from conversations where address = 'p' and json_valid(history)"
+                " and json_type(history) = 'array' and vars = '{\"nama\":\"Siti\"}'") == 1,
+       "and the position is written back as JSON, the variables kept");
+}
+
 static void test_reload(void)
 {
     subtest("reload");
@@ -259,6 +291,7 @@ int main(void)
     test_failures(e);
     test_expiry(e);
     lk_engine_free(e);
+    test_stored_position();
     test_restart_and_removed_node();
     test_reload();
     char cmd[600];
