@@ -69,6 +69,7 @@ struct lk_engine *lk_engine_new(const struct lk_engine_options *opt, struct lk_e
     struct lk_engine *e = lk_xcalloc(1, sizeof *e);
     e->watch_fd = -1;
     e->input_words = lk_words_new(NULL);
+    e->route_words = lk_words_new(NULL);
     e->flows_dir = lk_strdup(opt->flows_dir ? opt->flows_dir : "flows");
     e->flow_opt = (struct lk_flow_options){opt->lua_memory_bytes, opt->lua_instructions,
                                            engine_openers, e};
@@ -102,6 +103,7 @@ void lk_engine_free(struct lk_engine *e)
         close(e->watch_fd);
     free(e->flows_dir);
     lk_words_free(e->input_words);
+    lk_words_free(e->route_words);
     free(e);
 }
 

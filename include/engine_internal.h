@@ -13,6 +13,7 @@ struct lk_engine {
     struct lk_conv_cache convs;
     struct lk_flow_options flow_opt;
     struct lk_words *input_words; /* each turn's input read into words, reused */
+    struct lk_words *route_words; /* c:route's text read into words, reused */
     size_t max_vars_bytes;
     int watch_fd;              /* inotify on flows_dir, -1 when unavailable */
     int64_t reload_due_ms;     /* a change was seen; reload at this time (0: none) */
