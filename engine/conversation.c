@@ -134,13 +134,20 @@ static void replace(char **dst, char *value)
     *dst = value;
 }
 
+/* Sets *dst to a copy of value (may be NULL), keeping *dst when it already says that. */
+static void set_copy(char **dst, const char *value)
+{
+    if (!*dst || !value || strcmp(*dst, value) != 0)
+        replace(dst, value ? lk_strdup(value) : NULL);
+}
+
 static void position_store(const struct lk_position *pos, struct lk_conversation_row *row)
 {
-    replace(&row->flow, pos->waiting ? lk_strdup(pos->waiting->flow->id) : NULL);
-    replace(&row->node, pos->waiting ? lk_strdup(pos->waiting->name) : NULL);
+    set_copy(&row->flow, pos->waiting ? pos->waiting->flow->id : NULL);
+    set_copy(&row->node, pos->waiting ? pos->waiting->name : NULL);
     replace(&row->vars, dump_vars(pos->vars));
     replace(&row->history, dump_history(pos->history));
-    replace(&row->lang, lk_strdup(pos->lang));
+    set_copy(&row->lang, pos->lang);
     row->misunderstood = pos->misunderstood;
     if (pos->flagged)
         replace(&row->status, lk_strdup("flagged"));

@@ -9,11 +9,7 @@ void lk_reply_clear(struct lk_reply *r)
 {
     for (size_t i = 0; i < r->n_outs; i++) {
         struct lk_out *o = &r->outs[i];
-        for (size_t k = 0; k < o->n_options; k++) {
-            free(o->options[k].id);
-            free(o->options[k].title);
-            free(o->options[k].description);
-        }
+        free(o->option_text);
         free(o->options);
         free(o->text);
     }

@@ -17,6 +17,8 @@
 
 static char methods_key, turn_key;
 
+static void interpolate_into(struct lk_turn *t, const char *text, struct lk_buf *b);
+
 /* ---- outputs ---- */
 
 static struct lk_out *new_out(struct lk_turn *t, enum lk_out_kind kind, const char *text)
@@ -47,12 +49,31 @@ void lk_turn_prompt(struct lk_turn *t, const struct lk_node *n)
     struct lk_out *o = new_out(t, LK_OUT_MENU, last);
     o->options = lk_xcalloc(n->n_options, sizeof *o->options);
     o->n_options = n->n_options;
+    /* The options' strings one after another, each with its NUL, in one block: a menu of
+     * ten costs one allocation instead of twenty. */
+    struct lk_buf strings = {0};
+    lk_buf_reserve(&strings, 512);
     for (size_t i = 0; i < n->n_options; i++) {
         const struct lk_option *op = &n->options[i];
-        o->options[i].id = lk_strdup(op->id);
-        o->options[i].title = lk_runtime_interpolate(t, lk_text_get(&op->title, lang));
-        if (op->desc.id)
-            o->options[i].description = lk_runtime_interpolate(t, lk_text_get(&op->desc, lang));
+        lk_buf_append(&strings, op->id, strlen(op->id) + 1);
+        interpolate_into(t, lk_text_get(&op->title, lang), &strings);
+        lk_buf_append(&strings, "", 1);
+        if (op->desc.id) {
+            interpolate_into(t, lk_text_get(&op->desc, lang), &strings);
+            lk_buf_append(&strings, "", 1);
+        }
+    }
+    char *p = o->option_text = lk_buf_take(&strings);
+    for (size_t i = 0; i < n->n_options; i++) {
+        struct lk_out_option *oo = &o->options[i];
+        oo->id = p;
+        p += strlen(p) + 1;
+        oo->title = p;
+        p += strlen(p) + 1;
+        if (n->options[i].desc.id) {
+            oo->description = p;
+            p += strlen(p) + 1;
+        }
     }
 }
 
@@ -112,29 +133,35 @@ static char *var_value(struct lk_turn *t, const char *name)
     return data_value(t->fs, name);
 }
 
-char *lk_runtime_interpolate(struct lk_turn *t, const char *text)
+/* Appends text with its placeholders filled in to b. */
+static void interpolate_into(struct lk_turn *t, const char *text, struct lk_buf *b)
 {
-    struct lk_buf b = {0};
     const char *p = text ? text : "";
     while (*p) {
         const char *open = strchr(p, '{'), *close = open ? strchr(open, '}') : NULL;
         if (!open || !close || close - open > 64) {
-            lk_buf_puts(&b, p);
+            lk_buf_puts(b, p);
             break;
         }
-        lk_buf_append(&b, p, (size_t)(open - p));
+        lk_buf_append(b, p, (size_t)(open - p));
         char *name = lk_strndup(open + 1, (size_t)(close - open - 1));
         char *value = var_value(t, name);
         if (value) {
             lk_mask_nik(value);
-            lk_buf_puts(&b, value);
+            lk_buf_puts(b, value);
         } else if (strchr(name, ' ') || !*name) {
-            lk_buf_append(&b, open, (size_t)(close - open + 1));  /* not a placeholder */
+            lk_buf_append(b, open, (size_t)(close - open + 1));  /* not a placeholder */
         }
         free(value);
         free(name);
         p = close + 1;
     }
+}
+
+char *lk_runtime_interpolate(struct lk_turn *t, const char *text)
+{
+    struct lk_buf b = {0};
+    interpolate_into(t, text, &b);
     return lk_buf_take(&b);
 }
 

@@ -77,6 +77,7 @@ struct lk_out {
     struct lk_out_option *options;
     size_t n_options;
     int64_t message_id;  /* the row in messages */
+    char *option_text;   /* one block holding every string of options */
 };
 
 struct lk_reply {
