@@ -181,7 +181,7 @@ size_t lk_utf8_len(const char *s)
     return n;
 }
 
-void lk_buf_reserve(struct lk_buf *b, size_t n)
+void lk_buf_grow(struct lk_buf *b, size_t n)
 {
     size_t need = b->len + n + 1;
     if (need > b->cap) {
@@ -189,19 +189,6 @@ void lk_buf_reserve(struct lk_buf *b, size_t n)
         b->cap = cap > need ? cap : need;
         b->data = lk_xrealloc(b->data, b->cap);
     }
-}
-
-void lk_buf_append(struct lk_buf *b, const char *s, size_t n)
-{
-    lk_buf_reserve(b, n);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void lk_buf_puts(struct lk_buf *b, const char *s)
-{
-    lk_buf_append(b, s, strlen(s));
 }
 
 void lk_buf_printf(struct lk_buf *b, const char *fmt, ...)

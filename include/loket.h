@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <string.h>
 
 #define LK_OK        0
 #define LK_ERR      -1   /* generic failure; details in struct lk_error */
@@ -48,14 +49,33 @@ size_t lk_utf8_cut(const char *s, size_t len, size_t max);
 /* Number of code points in a valid UTF-8 string. */
 size_t lk_utf8_len(const char *s);
 
-/* Growable byte buffer. */
+/* Growable byte buffer, NUL-terminated after every append. The appends are inline: a
+ * reply frame is built from a few dozen small pieces. */
 struct lk_buf {
     char *data;
     size_t len, cap;
 };
-void lk_buf_reserve(struct lk_buf *b, size_t n);  /* room for n more bytes at least */
-void lk_buf_append(struct lk_buf *b, const char *s, size_t n);
-void lk_buf_puts(struct lk_buf *b, const char *s);
+void lk_buf_grow(struct lk_buf *b, size_t n);     /* lk_buf_reserve's reallocation */
+
+static inline void lk_buf_reserve(struct lk_buf *b, size_t n)  /* room for n more bytes */
+{
+    if (b->len + n + 1 > b->cap)
+        lk_buf_grow(b, n);
+}
+
+static inline void lk_buf_append(struct lk_buf *b, const char *s, size_t n)
+{
+    lk_buf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void lk_buf_puts(struct lk_buf *b, const char *s)
+{
+    lk_buf_append(b, s, strlen(s));
+}
+
 void lk_buf_printf(struct lk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s as a JSON string literal (quotes and escapes; UTF-8 passes through). */
 void lk_buf_json(struct lk_buf *b, const char *s);
