@@ -55,7 +55,8 @@ void lk_turn_prompt(struct lk_turn *t, const struct lk_node *n)
     lk_buf_reserve(&strings, 512);
     for (size_t i = 0; i < n->n_options; i++) {
         const struct lk_option *op = &n->options[i];
-        lk_buf_append(&strings, op->id, strlen(op->id) + 1);
+        const char *id = op->id ? op->id : "";
+        lk_buf_append(&strings, id, strlen(id) + 1);
         interpolate_into(t, lk_text_get(&op->title, lang), &strings);
         lk_buf_append(&strings, "", 1);
         if (op->desc.id) {

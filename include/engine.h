@@ -77,7 +77,7 @@ struct lk_out {
     struct lk_out_option *options;
     size_t n_options;
     int64_t message_id;  /* the row in messages */
-    char *option_text;   /* one block holding every string of options */
+    char *option_text;   /* owns the strings of options, one block for them all */
 };
 
 struct lk_reply {
