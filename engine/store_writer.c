@@ -165,7 +165,7 @@ static void batches_recycle(struct lk_batch *list)
     while (list) {
         struct lk_batch *b = list;
         list = b->next;
-        if (n_keep == room) {
+        if (n_keep >= room) {
             lk_batch_free(b);
             continue;
         }
