@@ -150,9 +150,9 @@ static void position_store(const struct lk_position *pos, struct lk_conversation
     set_copy(&row->lang, pos->lang);
     row->misunderstood = pos->misunderstood;
     if (pos->flagged)
-        replace(&row->status, lk_strdup("flagged"));
+        set_copy(&row->status, "flagged");
     else if (pos->handoff)
-        replace(&row->status, lk_strdup("handoff"));
+        set_copy(&row->status, "handoff");
 }
 
 /* ---- the engine's own replies ---- */
@@ -232,14 +232,14 @@ static void run_command(struct lk_turn *t, struct lk_conv *conv, int cmd)
 {
     switch ((enum lk_command)cmd) {
     case LK_CMD_RESTART:
-        replace(&conv->row.status, lk_strdup("active"));
+        set_copy(&conv->row.status, "active");
         start_over(t);
         break;
     case LK_CMD_BACK:
         go_back(t);
         break;
     case LK_CMD_CANCEL:
-        replace(&conv->row.status, lk_strdup("active"));
+        set_copy(&conv->row.status, "active");
         lk_turn_say(t, LK_OUT_TEXT, msg(t, LK_MSG_CANCELLED));
         start_over(t);
         break;
@@ -374,23 +374,12 @@ static char *clean_input(const char *text, int *cut)
 /* The output's structured form for the transcript: {"kind":..,"options":[{id,title}]}. */
 static void out_payload(struct lk_buf *b, const struct lk_out *o)
 {
-    static const char *kinds[] = {"text", "menu", "handoff", "end"};
     lk_buf_reset(b);
     lk_buf_puts(b, "{\"kind\":\"");
-    lk_buf_puts(b, kinds[o->kind]);
+    lk_buf_puts(b, lk_out_kind_name(o->kind));
     lk_buf_puts(b, "\"");
-    for (size_t i = 0; i < o->n_options; i++) {
-        lk_buf_puts(b, i ? ",{\"id\":" : ",\"options\":[{\"id\":");
-        lk_buf_json(b, o->options[i].id);
-        lk_buf_puts(b, ",\"title\":");
-        lk_buf_json(b, o->options[i].title);
-        if (o->options[i].description) {
-            lk_buf_puts(b, ",\"description\":");
-            lk_buf_json(b, o->options[i].description);
-        }
-        lk_buf_puts(b, "}");
-    }
-    lk_buf_puts(b, o->n_options ? "]}" : "}");
+    lk_out_options_json(b, o);
+    lk_buf_puts(b, "}");
 }
 
 static void add_messages(struct lk_engine *e, struct lk_batch *b, struct lk_conv *conv,
@@ -469,7 +458,7 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
     if (expired) {
         lk_turn_say(&t, LK_OUT_TEXT, msg(&t, LK_MSG_EXPIRED));
         json_object_clear(pos.vars);
-        replace(&conv->row.status, lk_strdup("active"));
+        set_copy(&conv->row.status, "active");
         pos.waiting = NULL;
         removed = 0;
         start_over(&t);

@@ -237,8 +237,8 @@ void lk_buf_json(struct lk_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     size_t n = strlen(s), i = 0, run = 0;
-    lk_buf_reserve(b, n + 2);
-    b->data[b->len++] = '"';
+    lk_buf_reserve(b, n + 2);            /* the usual string goes in without regrowing */
+    lk_buf_append(b, "\"", 1);
     while (i < n) {
         uint64_t w;
         if (i + 8 <= n && (memcpy(&w, s + i, 8), !json_special(w))) {

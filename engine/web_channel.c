@@ -441,15 +441,6 @@ static int new_session(struct lk_web *w, struct pss *p)
     return LK_OK;
 }
 
-static const char *kind_name(enum lk_out_kind k)
-{
-    switch (k) {
-    case LK_OUT_MENU: return "menu";
-    case LK_OUT_HANDOFF: return "handoff";
-    case LK_OUT_END: return "end";
-    default: return "text";
-    }
-}
 
 /* Options from a stored payload ({"options":[{"id","title"}...]}), or nothing. */
 static void history_payload(struct lk_buf *b, json_t *root)
@@ -627,26 +618,12 @@ static void send_out(struct lk_web *w, struct pss *p, const struct lk_out *o, ui
     lk_buf_puts(&b, "{\"type\":\"message\",\"text\":");
     lk_buf_json(&b, o->text ? o->text : "");
     lk_buf_puts(&b, ",\"kind\":\"");
-    lk_buf_puts(&b, kind_name(o->kind));
+    lk_buf_puts(&b, lk_out_kind_name(o->kind));
     lk_buf_puts(&b, "\",\"id\":");
     lk_buf_int(&b, o->message_id);
     lk_buf_puts(&b, ",\"at\":");
     lk_buf_int(&b, at);
-    if (o->n_options) {
-        lk_buf_puts(&b, ",\"options\":[");
-        for (size_t i = 0; i < o->n_options; i++) {
-            lk_buf_puts(&b, i ? ",{\"id\":" : "{\"id\":");
-            lk_buf_json(&b, o->options[i].id ? o->options[i].id : "");
-            lk_buf_puts(&b, ",\"title\":");
-            lk_buf_json(&b, o->options[i].title ? o->options[i].title : "");
-            if (o->options[i].description) {
-                lk_buf_puts(&b, ",\"description\":");
-                lk_buf_json(&b, o->options[i].description);
-            }
-            lk_buf_puts(&b, "}");
-        }
-        lk_buf_puts(&b, "]");
-    }
+    lk_out_options_json(&b, o);
     lk_buf_puts(&b, "}");
     enqueue(w, p, frame_end(&b, ticket));
 }

@@ -104,4 +104,11 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
  * CLI, the tests and a text-only channel show it. Newly allocated. */
 char *lk_out_plain(const struct lk_out *o);
 
+/* An output's kind as its JSON name: "text", "menu", "handoff" or "end". */
+const char *lk_out_kind_name(enum lk_out_kind k);
+
+/* Appends ,"options":[{"id":..,"title":..[,"description":..]},..] when the output has
+ * options: the form both the stored transcript and the web widget's frames use. */
+void lk_out_options_json(struct lk_buf *b, const struct lk_out *o);
+
 #endif
