@@ -11,6 +11,7 @@ void lk_reply_clear(struct lk_reply *r)
     for (size_t i = 0; i < r->n_outs; i++) {
         struct lk_out *o = &r->outs[i];
         free(o->option_text);
+        free(o->options_json);
         free(o->options);
         free(o->text);
     }
@@ -38,10 +39,14 @@ const char *lk_out_kind_name(enum lk_out_kind k)
     }
 }
 
-void lk_out_options_json(struct lk_buf *b, const struct lk_out *o)
+void lk_out_render_options(struct lk_out *o)
 {
+    free(o->options_json);
+    o->options_json = NULL;
     if (!o->n_options)
         return;
+    struct lk_buf json = {0}, *b = &json;
+    lk_buf_reserve(b, 16 + 96 * o->n_options);   /* a usual menu in one allocation */
     lk_buf_puts(b, ",\"options\":[");
     for (size_t i = 0; i < o->n_options; i++) {
         const struct lk_out_option *op = &o->options[i];
@@ -56,4 +61,11 @@ void lk_out_options_json(struct lk_buf *b, const struct lk_out *o)
         lk_buf_puts(b, "}");
     }
     lk_buf_puts(b, "]");
+    o->options_json = lk_buf_take(b);
+}
+
+void lk_out_options_json(struct lk_buf *b, const struct lk_out *o)
+{
+    if (o->options_json)
+        lk_buf_puts(b, o->options_json);
 }

@@ -76,6 +76,7 @@ void lk_turn_prompt(struct lk_turn *t, const struct lk_node *n)
             p += strlen(p) + 1;
         }
     }
+    lk_out_render_options(o);
 }
 
 void lk_turn_free_outs(struct lk_turn *t)

@@ -78,6 +78,7 @@ struct lk_out {
     size_t n_options;
     int64_t message_id;  /* the row in messages */
     char *option_text;   /* owns the strings of options, one block for them all */
+    char *options_json;  /* the options as JSON members, ,"options":[...]; NULL: none */
 };
 
 struct lk_reply {
@@ -107,8 +108,11 @@ char *lk_out_plain(const struct lk_out *o);
 /* An output's kind as its JSON name: "text", "menu", "handoff" or "end". */
 const char *lk_out_kind_name(enum lk_out_kind k);
 
-/* Appends ,"options":[{"id":..,"title":..[,"description":..]},..] when the output has
- * options: the form both the stored transcript and the web widget's frames use. */
+/* Renders the output's options once as ,"options":[{"id":..,"title":..[,"description":..]},..]
+ * into options_json (NULL without options): the form both the stored transcript and the
+ * web widget's frames use, so each copies it instead of writing it again. */
+void lk_out_render_options(struct lk_out *o);
+/* Appends the rendered options, if any. */
 void lk_out_options_json(struct lk_buf *b, const struct lk_out *o);
 
 #endif

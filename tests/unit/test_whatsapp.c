@@ -115,7 +115,7 @@ static void test_split(void)
 
 static struct lk_out menu(size_t n, const char *text, int long_titles)
 {
-    struct lk_out o = {LK_OUT_MENU, (char *)text, NULL, n, 7, NULL};
+    struct lk_out o = {.kind = LK_OUT_MENU, .text = (char *)text, .n_options = n, .message_id = 7};
     o.options = calloc(n, sizeof *o.options);
     for (size_t i = 0; i < n; i++) {
         o.options[i].id = lk_sprintf("ktp.start/opt%zu", i + 1);
@@ -139,7 +139,7 @@ static void test_render(void)
 {
     subtest("render text");
     char hello[] = "Halo, ada yang bisa dibantu? https://dukcapil.go.id";
-    struct lk_out t = {LK_OUT_TEXT, hello, NULL, 0, 1, NULL};
+    struct lk_out t = {.kind = LK_OUT_TEXT, .text = hello, .message_id = 1};
     struct lk_wa_msgs m;
     lk_wa_render(&t, "id", "6281234567890", &m);
     ok(m.n == 1, "one text message");
