@@ -104,7 +104,9 @@ static int word_level(const char *in, size_t lin, int in_stop, const char *w, si
         return L_EXACT;
     if (in_stop)
         return L_NONE;
-    return like_n(in, lin, w, lw) || like_n(in, si, w, sw) ? L_TYPO : L_NONE;
+    if (like_n(in, lin, w, lw))
+        return L_TYPO;
+    return (si != lin || sw != lw) && like_n(in, si, w, sw) ? L_TYPO : L_NONE;
 }
 
 /* ---- Menu numbers ------------------------------------------------------------------ */
