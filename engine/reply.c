@@ -41,9 +41,7 @@ const char *lk_out_kind_name(enum lk_out_kind k)
 
 void lk_out_render_options(struct lk_out *o)
 {
-    free(o->options_json);
-    o->options_json = NULL;
-    if (!o->n_options)
+    if (!o->n_options || o->options_json)
         return;
     struct lk_buf json = {0}, *b = &json;
     lk_buf_reserve(b, 16 + 96 * o->n_options);   /* a usual menu in one allocation */

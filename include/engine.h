@@ -108,9 +108,9 @@ char *lk_out_plain(const struct lk_out *o);
 /* An output's kind as its JSON name: "text", "menu", "handoff" or "end". */
 const char *lk_out_kind_name(enum lk_out_kind k);
 
-/* Renders the output's options once as ,"options":[{"id":..,"title":..[,"description":..]},..]
- * into options_json (NULL without options): the form both the stored transcript and the
- * web widget's frames use, so each copies it instead of writing it again. */
+/* Renders the output's options as ,"options":[{"id":..,"title":..[,"description":..]},..]
+ * into options_json, once (NULL without options): the form both the stored transcript and
+ * the web widget's frames use, so each copies it instead of writing it again. */
 void lk_out_render_options(struct lk_out *o);
 /* Appends the rendered options, if any. */
 void lk_out_options_json(struct lk_buf *b, const struct lk_out *o);
