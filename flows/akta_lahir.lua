@@ -1,5 +1,7 @@
--- AKTA KELAHIRAN, termasuk jalur SPTJM bila tidak ada buku nikah.
--- Birth certificate, including the SPTJM route when there is no marriage book.
+-- AKTA KELAHIRAN, termasuk jalur SPTJM bila tidak ada buku nikah, akta hilang atau rusak, dan
+-- pembetulan salah tulis.
+-- Birth certificate, including the SPTJM route when there is no marriage book, a lost or
+-- damaged certificate, and correcting a misspelling.
 return flow {
   id = "akta_lahir",
   title = { "Akta kelahiran", en = "Birth certificate" },
@@ -10,6 +12,11 @@ return flow {
     { "tidak ada buku nikah", "tanpa buku nikah", "belum punya buku nikah", "sptjm",
       "nikah siri", "buku nikah hilang", "tidak punya surat nikah", go = "sptjm" },
     { "akta terlambat", "lapor terlambat", "telat lapor", "lewat 60 hari", "akta dewasa", go = "terlambat" },
+    { "akta hilang", "akte hilang", "akta ilang", "akte ilang", "kehilangan akta", "akta rusak",
+      "akte rusak", "akta sobek", "akta robek", "akta basah", "akta banjir", "kutipan kedua",
+      go = "hilang" },
+    { "salah akta", "salah akte", "pembetulan akta", "perbaiki akta", "betulkan akta",
+      "ralat akta", "pembetulan akte", "perbaiki akte", go = "betul" },
     "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi",
   },
 
@@ -22,6 +29,8 @@ return flow {
       desc = { "Lewat SPTJM", en = "Through an SPTJM" } },
     { "Lapor terlambat", en = "Late registration", go = "terlambat",
       desc = { "Lewat 60 hari", en = "After 60 days" } },
+    { "Akta hilang/rusak", en = "Lost/damaged certificate", go = "hilang" },
+    { "Salah tulis di akta", en = "A mistake on the certificate", go = "betul" },
     { "Menu utama", en = "Main menu", go = "main.menu" },
   },
 
@@ -85,6 +94,52 @@ return flow {
         .. "official receipt if there is a fine.\n"
         .. "The certificate itself is FREE. Refuse and report anyone asking for money without "
         .. "an official receipt." },
+    go = "lagi",
+  },
+
+  hilang = say {
+    { "*Akta kelahiran hilang atau rusak* (kutipan kedua)\n"
+      .. "Syarat:\n"
+      .. "✅ Akta hilang: surat keterangan hilang dari kepolisian (Polsek/Polres)\n"
+      .. "✅ Akta rusak: akta yang rusak (dibawa, jangan dibuang)\n"
+      .. "✅ Kartu Keluarga (KK) dan KTP-el pemohon\n"
+      .. "Nomor akta dan datanya tetap sama. Bila akta dulu terbit di daerah lain, tanyakan dulu ke "
+      .. "Disdukcapil yang menerbitkannya. Syarat bisa berbeda di tiap daerah.\n\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Lost or damaged birth certificate* (second copy)\n"
+        .. "Requirements:\n"
+        .. "✅ Lost: a loss report from the police (Polsek/Polres)\n"
+        .. "✅ Damaged: the damaged certificate (bring it, do not throw it away)\n"
+        .. "✅ Family card (KK) and the applicant's KTP-el\n"
+        .. "The certificate number and data stay the same. If it was issued in another region, "
+        .. "ask the office that issued it first. Requirements may differ by region.\n\n"
+        .. "Where: {kantor.nama}, {kantor.alamat}.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  betul = say {
+    { "*Pembetulan akta kelahiran* (salah tulis)\n"
+      .. "Bawa:\n"
+      .. "✅ Akta kelahiran yang salah (asli)\n"
+      .. "✅ Kartu Keluarga (KK) dan KTP-el pemohon\n"
+      .. "✅ Dokumen yang memuat data yang benar, misalnya surat keterangan lahir, buku nikah "
+      .. "orang tua, atau ijazah\n"
+      .. "Pembetulan salah tulis diurus di Disdukcapil yang menerbitkan akta. Mengganti nama "
+      .. "(bukan salah tulis) lain urusannya: perlu penetapan pengadilan negeri dulu.\n\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Correcting a birth certificate* (a misspelling)\n"
+        .. "Bring:\n"
+        .. "✅ The certificate with the mistake (original)\n"
+        .. "✅ Family card (KK) and the applicant's KTP-el\n"
+        .. "✅ A document with the right data, such as the birth letter, the parents' marriage "
+        .. "book or a school diploma\n"
+        .. "A misspelling is corrected by the office that issued the certificate. Changing a "
+        .. "name (not a misspelling) is different: it needs a district court decision first.\n\n"
+        .. "Where: {kantor.nama}, {kantor.alamat}.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
     go = "lagi",
   },
 

@@ -1,9 +1,12 @@
--- AKTA KEMATIAN. Ditulis dengan empati: warga sedang berduka.
--- Death certificate. Written with empathy: the citizen is grieving.
+-- AKTA KEMATIAN. Ditulis dengan empati: warga sedang berduka. Juga akta kematian hilang atau
+-- rusak.
+-- Death certificate. Written with empathy: the citizen is grieving. Also a lost or damaged one.
 return flow {
   id = "akta_mati",
   title = { "Akta kematian", en = "Death certificate" },
   keywords = {
+    { "akta kematian hilang", "akte kematian hilang", "akta kematian rusak",
+      "akte kematian rusak", "akta mati hilang", "kehilangan akta kematian", go = "hilang" },
     "akta kematian", "akta mati", "meninggal", "meninggal dunia", "wafat", "almarhum",
     "almarhumah", "kematian", "surat kematian",
   },
@@ -39,6 +42,28 @@ return flow {
         .. "card and the spouse's KTP-el with the new status.\n"
         .. "Where: {kantor.nama}, {kantor.alamat}. A relative may come on your behalf.\n"
         .. "Time: usually the same day when the papers are complete.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  hilang = say {
+    { "*Akta kematian hilang atau rusak* (kutipan kedua)\n"
+      .. "Syarat:\n"
+      .. "✅ Akta hilang: surat keterangan hilang dari kepolisian (Polsek/Polres)\n"
+      .. "✅ Akta rusak: akta yang rusak (dibawa, jangan dibuang)\n"
+      .. "✅ Kartu Keluarga (KK) dan KTP-el pemohon (keluarga)\n"
+      .. "Bila akta dulu terbit di daerah lain, tanyakan dulu ke Disdukcapil yang menerbitkannya. "
+      .. "Syarat bisa berbeda di tiap daerah.\n\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Lost or damaged death certificate* (second copy)\n"
+        .. "Requirements:\n"
+        .. "✅ Lost: a loss report from the police (Polsek/Polres)\n"
+        .. "✅ Damaged: the damaged certificate (bring it, do not throw it away)\n"
+        .. "✅ Family card (KK) and the applying relative's KTP-el\n"
+        .. "If it was issued in another region, ask the office that issued it first. "
+        .. "Requirements may differ by region.\n\n"
+        .. "Where: {kantor.nama}, {kantor.alamat}.\n\n"
         .. "💰 FREE. Refuse and report anyone who asks for money." },
     go = "lagi",
   },

@@ -1,5 +1,6 @@
--- LAYANAN KARTU KELUARGA (KK): KK baru setelah menikah, tambah anggota, pecah KK.
--- Family card services: new after marriage, add a member, split.
+-- LAYANAN KARTU KELUARGA (KK): KK baru setelah menikah, tambah anggota, pecah KK, KK hilang
+-- atau rusak.
+-- Family card services: new after marriage, add a member, split, lost or damaged.
 return flow {
   id = "kk",
   title = { "Kartu Keluarga", en = "Family card (KK)" },
@@ -8,7 +9,11 @@ return flow {
     { "kk baru", "kk nikah", "baru menikah", "setelah menikah", "sesudah menikah",
       "habis nikah", "buat kk", go = "baru" },
     { "tambah anggota", "tambah anak", "masukkan anak", "bayi baru lahir", "anak baru lahir",
-      "tambah nama", "masuk kk", go = "tambah" },
+      "tambah nama", "masuk kk", "masukin kk", "masukkan istri", "masukin istri",
+      "masukkan suami", "masukin suami", "masukin anak", "tambah istri", "tambah suami",
+      go = "tambah" },
+    { "kk hilang", "kehilangan kk", "kk ilang", "kk ical", "kk rusak", "kk sobek", "kk robek",
+      "kk basah", "kk banjir", "kk terbakar", "cetak ulang kk", "kk lecek", go = "hilang" },
     { "pecah kk", "pisah kk", "kk sendiri", "keluar dari kk", "misah kk", go = "pecah" },
   },
 
@@ -22,6 +27,7 @@ return flow {
       desc = { "Bayi baru lahir, dll.", en = "A newborn, etc." } },
     { "Pecah KK", en = "Split a KK", go = "pecah",
       desc = { "KK sendiri, alamat sama", en = "Own KK, same address" } },
+    { "KK hilang/rusak", en = "Lost/damaged KK", go = "hilang" },
     { "Menu utama", en = "Main menu", go = "main.menu" },
   },
 
@@ -91,6 +97,30 @@ return flow {
         .. "After a split your KK number changes (your NIK does not).\n\n"
         .. "Where: {kantor.nama}, {kantor.alamat}.\n"
         .. "Time: usually the same day.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  hilang = say {
+    { "*KK hilang atau rusak* (cetak ulang)\n"
+      .. "Syarat:\n"
+      .. "✅ KK hilang: surat keterangan hilang dari kepolisian (Polsek/Polres)\n"
+      .. "✅ KK rusak: KK yang rusak (dibawa, jangan dibuang)\n"
+      .. "✅ KTP-el kepala keluarga atau anggota keluarga yang mengurus\n"
+      .. "Nomor KK dan NIK tidak berubah. Di banyak daerah KK kini bertanda tangan elektronik "
+      .. "(kode QR) dan boleh dicetak di kertas HVS biasa; cetakan itu sah. Syarat bisa berbeda "
+      .. "di tiap daerah.\n\n"
+      .. "Tempat: {kantor.nama}, {kantor.alamat}, atau lewat layanan daring daerah Anda.\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*Lost or damaged family card* (reprint)\n"
+        .. "Requirements:\n"
+        .. "✅ Lost: a loss report from the police (Polsek/Polres)\n"
+        .. "✅ Damaged: the damaged card (bring it, do not throw it away)\n"
+        .. "✅ The KTP-el of the head of family or of the member who applies\n"
+        .. "The KK number and NIKs stay the same. In many regions the KK now carries an "
+        .. "electronic signature (QR code) and may be printed on plain paper; that print is "
+        .. "valid. Requirements may differ by region.\n\n"
+        .. "Where: {kantor.nama}, {kantor.alamat}, or your region's online service.\n\n"
         .. "💰 FREE. Refuse and report anyone who asks for money." },
     go = "lagi",
   },
