@@ -13,7 +13,8 @@ return flow {
       "masukkan suami", "masukin suami", "masukin anak", "tambah istri", "tambah suami",
       go = "tambah" },
     { "kk hilang", "kehilangan kk", "kk ilang", "kk ical", "kk rusak", "kk sobek", "kk robek",
-      "kk basah", "kk banjir", "kk terbakar", "cetak ulang kk", "kk lecek", go = "hilang" },
+      "kk basah", "kk banjir", "kk terbakar", "cetak ulang kk", "kk lecek", "cetak kk sendiri",
+      "print kk", "cetak kk", go = "hilang" },
     { "pecah kk", "pisah kk", "kk sendiri", "keluar dari kk", "misah kk", go = "pecah" },
   },
 

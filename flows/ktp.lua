@@ -7,7 +7,9 @@ return flow {
   keywords = {
     "ktp", "e-ktp", "ktp el",
     { "ktp baru", "buat ktp", "rekam ktp", "perekaman", "umur 17", "usia 17", "17 tahun",
-      "sudah 17", "baru menikah ktp", go = "baru" },
+      "sudah 17", "baru menikah ktp", "blangko habis", "blangko ktp", "blanko habis",
+      "blanko ktp", "suket", "suket ktp", "surat keterangan pengganti",
+      go = "baru" },
     { "ktp hilang", "kehilangan ktp", "ktp ical", "ktp dicuri", "dompet hilang", go = "hilang" },
     { "ktp rusak", "ktp patah", "ktp retak", "ktp pecah", "chip ktp", "ktp tidak terbaca",
       "ktp terkelupas", "ktp luntur", "cetak ulang ktp", "ktp kecuci", "ktp tercuci",

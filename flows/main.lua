@@ -112,7 +112,8 @@ return flow {
     { "jam buka", "jam layanan", "jam kerja", "buka jam", "sabtu buka", "minggu buka",
       "hari libur", "buka", "tutup jam", "buka tidak", go = "jam" },
     { "alamat kantor", "kantornya di mana", "kantor di mana", "lokasi", "alamat dukcapil",
-      "kantor", "peta", go = "jam" },
+      "kantor", "peta", "nomor telepon", "no telp", "nomor telp", "telepon", "call center",
+      "kontak", "nomor wa", "email dukcapil", go = "jam" },
     { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", go = "biaya" },
     { "terima kasih", "sip", "sudah cukup", "cukup", "makasih", go = "tutup" },
     { "goblok", "bodoh", "tolol", "bego", "anjing", "bangsat", "brengsek", "bajingan",
@@ -124,7 +125,8 @@ return flow {
     { "paspor", "passport", "imigrasi", go = "lain_paspor" },
     { "bansos", "bantuan sosial", "pkh", "blt", "sembako", "bpnt", "dtks", go = "lain_bansos" },
     { "nik tidak terdaftar", "nik terdaftar", "nik tidak aktif", "nik bermasalah",
-      "nik ganda", "nik tidak valid", go = "nik_masalah" },
+      "nik ganda", "nik tidak valid", "ktp ganda", "nik dipakai", "nik disalahgunakan",
+      "nik orang lain", "data ganda", go = "nik_masalah" },
   },
 
   -- Salam pembuka: menjawab salam dulu, lalu menu.
