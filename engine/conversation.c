@@ -15,8 +15,9 @@
 
 /* ---- the conversation and its position ---- */
 
-static struct lk_conv *conv_get(struct lk_engine *e, const char *channel, const char *address)
+static struct lk_conv *conv_get(struct lk_engine *e, const struct lk_event *ev)
 {
+    const char *channel = ev->channel, *address = ev->address;
     struct lk_conv *c = lk_conv_cache_find(&e->convs, channel, address);
     if (c)
         return c;
@@ -25,7 +26,8 @@ static struct lk_conv *conv_get(struct lk_engine *e, const char *channel, const 
         int64_t now = lk_now_ms();
         c->row = (struct lk_conversation_row){
             .id = lk_store_next_conversation_id(e->store), .channel = lk_strdup(channel),
-            .address = lk_strdup(address), .vars = lk_strdup("{}"), .lang = lk_strdup("id"),
+            .address = lk_strdup(address), .vars = lk_strdup("{}"),
+            .lang = lk_strdup(ev->lang && !strcmp(ev->lang, "en") ? "en" : "id"),
             .history = lk_strdup("[]"), .status = lk_strdup("active"), .created_ms = now,
             .updated_ms = now};
     }
@@ -440,7 +442,7 @@ int lk_conv_feed(struct lk_engine *e, const struct lk_event *ev, lk_turn_hook ho
         return LK_ERR;
     }
     int64_t now = lk_now_ms();
-    struct lk_conv *conv = conv_get(e, ev->channel, ev->address);
+    struct lk_conv *conv = conv_get(e, ev);
     int cut = 0, removed;
     char *text = clean_input(ev->text, &cut);
     struct lk_position pos;

@@ -54,7 +54,7 @@ struct pss {
     uint16_t nqueued;
     uint16_t tokens;
     uint16_t close_code;                 /* close after the queue drains */
-    unsigned waiting : 1, has_session : 1, hello : 1, closing : 1, limited : 1;
+    unsigned waiting : 1, has_session : 1, hello : 1, closing : 1, limited : 1, english : 1;
     char addr[65];                       /* hex SHA-256 of the session token */
 };
 
@@ -549,6 +549,8 @@ static void on_hello(struct lk_web *w, struct pss *p, json_t *msg)
         return;
     }
     p->hello = 1;
+    const char *lang = json_string_value(json_object_get(msg, "lang"));
+    p->english = lang && !strcmp(lang, "en");
     if (limit < 0 || limit > 200)
         limit = w->lim.history;
     memset(&row, 0, sizeof row);
@@ -663,7 +665,8 @@ static void on_turn(struct lk_web *w, struct pss *p, const char *text, const cha
         send_simple(w, p, "{\"type\":\"typing\"}", 0);
 
     struct lk_event ev = {.channel = "web", .address = p->addr, .text = text,
-                          .choice_id = choice, .external_id = cid ? ext : NULL};
+                          .choice_id = choice, .external_id = cid ? ext : NULL,
+                          .lang = p->english ? "en" : NULL};
     memset(&reply, 0, sizeof reply);
     if (lk_conv_feed(w->engine, &ev, NULL, NULL, &reply, &err) != LK_OK) {
         lk_warn("web: giliran ditolak / turn refused: %s", err.text);

@@ -6,9 +6,10 @@ return flow {
   title = { "Akta kematian", en = "Death certificate" },
   keywords = {
     { "akta kematian hilang", "akte kematian hilang", "akta kematian rusak",
-      "akte kematian rusak", "akta mati hilang", "kehilangan akta kematian", go = "hilang" },
+      "akte kematian rusak", "akta mati hilang", "kehilangan akta kematian",
+      "lost death certificate", "damaged death certificate", go = "hilang" },
     "akta kematian", "akta mati", "meninggal", "meninggal dunia", "wafat", "almarhum",
-    "almarhumah", "kematian", "surat kematian",
+    "almarhumah", "kematian", "surat kematian", "death certificate", "passed away", "deceased",
   },
 
   start = say {

@@ -3,7 +3,7 @@ return flow {
   id = "ikd",
   title = { "IKD", en = "Digital ID (IKD)" },
   keywords = { "ikd", "ktp digital", "identitas digital", "aktivasi ikd", "aktivasi ktp digital",
-               "kode aktivasi", "aplikasi ikd" },
+               "kode aktivasi", "aplikasi ikd", "digital id", "digital identity" },
 
   start = say {
     { "*IKD (KTP digital)*\n"

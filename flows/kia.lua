@@ -2,7 +2,7 @@
 return flow {
   id = "kia",
   title = { "KIA", en = "Child ID card (KIA)" },
-  keywords = { "kia", "kartu identitas anak", "kartu anak" },
+  keywords = { "kia", "kartu identitas anak", "kartu anak", "child id", "child identity card" },
 
   start = say {
     { "*KIA (Kartu Identitas Anak)*\n"

@@ -92,6 +92,35 @@ local function menyebut(teks, daftar)
   return false
 end
 
+-- Pesan pertama dalam bahasa Inggris: dua kata Inggris atau lebih dan tidak ada kata
+-- Indonesia yang umum. A first message in English: two English words or more and none of the
+-- common Indonesian ones.
+local INGGRIS = { "i", "i'm", "my", "me", "the", "a", "an", "is", "are", "to", "do", "how",
+                  "what", "where", "when", "can", "want", "need", "get", "please", "hello",
+                  "hi", "thanks", "thank", "you", "your", "lost", "card", "certificate",
+                  "office", "open", "opening", "hours", "free", "person", "complain",
+                  "moving", "check", "status", "application", "activate", "digital", "of",
+                  "for", "it", "birth", "death", "family", "requirements", "new", "id",
+                  "was", "were", "has", "have", "stolen", "broken", "damaged", "got", "lose" }
+local INDONESIA = { "saya", "sy", "aku", "mau", "ingin", "gimana", "bagaimana", "apa", "yang",
+                    "yg", "dan", "di", "ke", "dari", "tidak", "gak", "gk", "ga", "bisa", "dong",
+                    "sih", "aja", "udah", "sudah", "belum", "blm", "mohon", "tolong", "kak",
+                    "min", "pak", "bu", "bapak", "ibu", "selamat", "terima", "kasih", "untuk",
+                    "ada", "buat", "bikin", "cara", "syarat", "anak", "baru" }
+
+local function berbahasa_inggris(teks)
+  local kata = {}
+  for w in teks:lower():gmatch("[%a']+") do kata[w] = true end
+  for _, w in ipairs(INDONESIA) do
+    if kata[w] then return false end
+  end
+  local n = 0
+  for _, w in ipairs(INGGRIS) do
+    if kata[w] then n = n + 1 end
+  end
+  return n >= 2
+end
+
 local function waktu_hari(now, lang)
   local h = os.date("*t", now).hour
   if lang == "en" then
@@ -110,12 +139,18 @@ return flow {
   -- a first message always enters 'start'.
   keywords = {
     { "jam buka", "jam layanan", "jam kerja", "buka jam", "sabtu buka", "minggu buka",
-      "hari libur", "buka", "tutup jam", "buka tidak", go = "jam" },
+      "hari libur", "buka", "tutup jam", "buka tidak", "opening hours", "office hours",
+      "open on saturday", "open today", "open now", go = "jam" },
     { "alamat kantor", "kantornya di mana", "kantor di mana", "lokasi", "alamat dukcapil",
       "kantor", "peta", "nomor telepon", "no telp", "nomor telp", "telepon", "call center",
-      "kontak", "nomor wa", "email dukcapil", go = "jam" },
-    { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", go = "biaya" },
-    { "terima kasih", "sip", "sudah cukup", "cukup", "makasih", go = "tutup" },
+      "kontak", "nomor wa", "email dukcapil", "where is the office", "office address",
+      "phone number", "contact", go = "jam" },
+    { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", "is it free", "how much",
+      "fee", "cost", "price", go = "biaya" },
+    { "terima kasih", "sip", "sudah cukup", "cukup", "makasih", "thank you", "thanks",
+      go = "tutup" },
+    { "talk to a person", "speak to a person", "talk to someone", "real person",
+      "talk to an officer", go = "petugas" },
     { "goblok", "bodoh", "tolol", "bego", "anjing", "bangsat", "brengsek", "bajingan",
       "kampret", "sialan", "babi", "tai", "kurang ajar", "idiot", "anjir", "asu", go = "kasar" },
     { "bunuh", "bom", "bakar", "ancam", "mengancam", "hajar", "awas kalian", "teror", "tembak",
@@ -132,6 +167,7 @@ return flow {
   -- Salam pembuka: menjawab salam dulu, lalu menu.
   start = run(function(c)
     local t = c.text:lower()
+    if c.lang ~= "en" and berbahasa_inggris(c.text) then c.lang = "en" end
     local en = c.lang == "en"
     -- Hanya NIK yang dikirim: anggap ingin cek status / only a NIK: a status check.
     local nik = valid.nik(c.text)

@@ -5,7 +5,8 @@ return flow {
   title = { "Pindah domisili", en = "Moving" },
   keywords = {
     "pindah", "surat pindah", "skpwni", "pindah domisili", "pindah alamat", "pindah rumah",
-    "alamat ktp", "ganti alamat", "alamat lama", "pindah datang", "mutasi",
+    "alamat ktp", "ganti alamat", "alamat lama", "pindah datang", "mutasi", "moving",
+    "move to another city", "moving certificate", "change my address", "new address",
   },
 
   start = menu {

@@ -61,7 +61,8 @@ return flow {
   title = { "Cek status permohonan", en = "Application status" },
   keywords = { "cek status", "status permohonan", "status berkas", "sudah jadi", "sudah selesai",
                "kapan jadi", "kapan selesai", "belum jadi", "cek berkas", "nomor registrasi",
-               "lacak" },
+               "lacak", "application status", "check status", "check my application",
+               "is it ready", "not ready yet" },
 
   -- Bila warga sudah menulis nomornya ("cek status KTP-250310-0042"), langsung dicari.
   start = run(function(c)

@@ -56,6 +56,8 @@ struct lk_event {
                                  "sticker", ...): logged, answered with what the hotline handles */
     const char *external_id;  /* the channel's message id, stored for de-duplication */
     const char *payload;      /* raw structured input as JSON text to keep; may be NULL */
+    const char *lang;         /* "en": a conversation that starts with this event starts in
+                                 English; NULL or anything else: Bahasa Indonesia */
 };
 
 enum lk_out_kind {

@@ -5,7 +5,7 @@
  *           data-position="right"></script>
  *
  * data-server  Loket server (default: where this script came from)
- * data-title   panel title            data-lang      "id" (default) or "en"
+ * data-title   panel title            data-lang      "id" (default) or "en": UI and first language
  * data-color   accent colour (#rgb / #rrggbb; darkened until white text on it meets WCAG AA)
  * data-position "right" (default) or "left"
  *

@@ -128,6 +128,34 @@ async function main() {
     ok(sql(srv.db, `select count(*) from conversations where address like '%${token}%'`) === '0', 'token never stored in clear');
   });
 
+  await test('a widget in English starts its conversation in English; a resumed one keeps its language', async () => {
+    const c = await connect(srv);
+    c.send({ type: 'hello', lang: 'en' });
+    const s = await c.next((f) => f.type === 'session');
+    c.send({ type: 'message', text: 'halo' });
+    let r = await c.replies('Please choose');
+    ok(r.some((m) => /Welcome to the information service/.test(m.text)), 'English welcome', r);
+    ok(optionId(r[r.length - 1], 'Family card (KK)'), 'English menu options', r[r.length - 1]);
+    c.close();
+    await c.waitClose();
+    const again = await connect(srv);
+    again.send({ type: 'hello', token: s.token, lang: 'id' });
+    await again.next((f) => f.type === 'session');
+    again.send({ type: 'message', text: 'menu' });
+    r = await again.replies('Please choose');
+    ok(r.length > 0, 'the resumed conversation stays in English', r);
+    again.close();
+    await again.waitClose();
+    const plain = await connect(srv);
+    plain.send({ type: 'hello', lang: 'xx' });
+    await plain.next((f) => f.type === 'session');
+    plain.send({ type: 'message', text: 'halo' });
+    r = await plain.replies('Silakan pilih layanan');
+    ok(r.some((m) => /Selamat datang/.test(m.text)), 'any other lang: Bahasa Indonesia', r);
+    plain.close();
+    await plain.waitClose();
+  });
+
   await test('frames sent together arrive whole and in order, large ones too', async () => {
     const c = await connect(srv);
     const s = await hello(c);
