@@ -146,7 +146,7 @@ return flow {
       "kontak", "nomor wa", "email dukcapil", "where is the office", "office address",
       "phone number", "contact", go = "jam" },
     { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", "is it free", "how much",
-      "fee", "cost", "price", go = "biaya" },
+      "fee", "price", go = "biaya" },
     { "terima kasih", "sip", "sudah cukup", "cukup", "makasih", "thank you", "thanks",
       go = "tutup" },
     { "talk to a person", "speak to a person", "talk to someone", "real person",
