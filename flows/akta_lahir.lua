@@ -21,6 +21,7 @@ return flow {
       "ralat akta", "pembetulan akte", "perbaiki akte", "mistake birth certificate",
       "wrong birth certificate", "correct birth certificate", go = "betul" },
     "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi", "birth certificate",
+    "register the birth", "register a birth", "baby was born", "birth registration",
   },
 
   masuk = run(function(c) return c:route(c.text, "akta_lahir") or "start" end),

@@ -24,8 +24,10 @@ return flow {
     { "lelet", "lambat", "lama banget", "lama sekali", "kecewa", "parah banget", "mengecewakan",
       "tidak becus", "pelayanan buruk", "pelayanan jelek", "sebulan belum jadi", "lelet banget",
       "lama banget belum", "tidak jadi jadi",
-      "dipersulit", "ribet", go = "kritik" },
-    { "petugas judes", "petugas kasar", "petugas tidak ramah", "petugasnya", go = "petugas" },
+      "dipersulit", "ribet", "very slow", "too slow", "slow service", "bad service",
+      "disappointed", "took too long", go = "kritik" },
+    { "petugas judes", "petugas kasar", "petugas tidak ramah", "petugasnya", "rude officer",
+      "officer was rude", go = "petugas" },
   },
 
   start = menu {
