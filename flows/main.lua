@@ -139,7 +139,8 @@ return flow {
   -- a first message always enters 'start'.
   keywords = {
     { "jam buka", "jam layanan", "jam kerja", "buka jam", "sabtu buka", "minggu buka",
-      "hari libur", "buka", "tutup jam", "buka tidak", "opening hours", "office hours",
+      "hari libur", "buka", "tutup jam", "buka tidak", "jam berapa", "jam pelayanan",
+      "istirahat", "jam istirahat", "opening hours", "office hours",
       "open on saturday", "open today", "open now", go = "jam" },
     { "alamat kantor", "kantornya di mana", "kantor di mana", "lokasi", "alamat dukcapil",
       "kantor", "peta", "nomor telepon", "no telp", "nomor telp", "telepon", "call center",
@@ -169,11 +170,19 @@ return flow {
     local t = c.text:lower()
     if c.lang ~= "en" and berbahasa_inggris(c.text) then c.lang = "en" end
     local en = c.lang == "en"
-    -- Hanya NIK yang dikirim: anggap ingin cek status / only a NIK: a status check.
-    local nik = valid.nik(c.text)
-    if nik then
-      c.vars.nik = nik
-      return "status.minta_lahir"
+    -- Pesan berisi NIK ("nik saya 3201..."): anggap ingin cek status.
+    -- A message with a NIK in it: a status check.
+    for angka in c.text:gmatch("%d[%d%s%.%-]*%d") do
+      local nik = valid.nik(angka)
+      if nik then
+        c.vars.nik = nik
+        return "status.minta_lahir"
+      end
+    end
+    -- Hanya nomor registrasi ("KTP-250310-0042"): cek status.
+    -- Only a registration number: a status check.
+    if c.text:match("^%s*%a%a%a?%a?%a?[%s%-/]?%d[%d%-/ ]*%d%s*$") then
+      return "status.start"
     end
     for _, w in ipairs({ "menu", "mulai", "start", "restart", "batal", "cancel", "english",
                          "indonesia" }) do
@@ -186,6 +195,8 @@ return flow {
       c:say(waktu_hari(c.now, c.lang) .. (en and "!" or ", Bapak/Ibu."))
     elseif t:find("punten") or t:find("nuwun") or t:find("permisi") then
       c:say(en and "Hello, welcome." or "Mangga, silakan. Selamat datang.")
+    elseif t:find("sampurasun") then
+      c:say(en and "Hello, welcome." or "Rampés. Selamat datang.")
     else
       c:say(en and "Hello! " .. waktu_hari(c.now, c.lang) .. "."
                 or "Halo, " .. waktu_hari(c.now, c.lang):lower() .. " Bapak/Ibu.")
