@@ -170,10 +170,11 @@ return flow {
     local t = c.text:lower()
     if c.lang ~= "en" and berbahasa_inggris(c.text) then c.lang = "en" end
     local en = c.lang == "en"
-    -- Pesan berisi NIK ("nik saya 3201..."): anggap ingin cek status.
-    -- A message with a NIK in it: a status check.
+    -- Sebuah NIK dan paling banyak tiga kata ("nik saya 3201..."): anggap ingin cek status.
+    -- A NIK with at most three words around it: a status check.
+    local _, kata = c.text:gsub("%a+", "")
     for angka in c.text:gmatch("%d[%d%s%.%-]*%d") do
-      local nik = valid.nik(angka)
+      local nik = kata <= 3 and valid.nik(angka)
       if nik then
         c.vars.nik = nik
         return "status.minta_lahir"
