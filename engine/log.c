@@ -1,15 +1,31 @@
-/* The process log: timestamped lines on stderr, NIK-masked. Thread-safe (one write per
+/* The process log: timestamped lines on stderr, NIK-masked, at most BURST_LINES a second
+ * from one call site (a flood of refused connections or forged webhooks cannot fill the
+ * disk; what was skipped is counted on that site's next line). Thread-safe (one write per
  * line). Owns nothing else; modules decide what to log. */
 #include "log.h"
 #include "loket.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#define BURST_LINES 20   /* lines a second from one call site, then only a count */
+#define SITES 64
+
 static enum lk_log_level min_level = LK_LOG_INFO;
+
+/* One call site (its format string) and its lines in the current second. */
+struct site {
+    const char *fmt;
+    int64_t second;
+    unsigned lines, skipped;
+};
+static struct site sites[SITES];
+static pthread_mutex_t sites_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void lk_log_set_level(enum lk_log_level level)
 {
@@ -57,10 +73,32 @@ void lk_mask_nik(char *s)
     }
 }
 
+/* 1 when this call site has had its BURST_LINES this second; else 0, with *skipped set to
+ * the lines it skipped in its last busy second (0 if none). Two sites sharing a slot just
+ * take turns; the count may then start over. */
+static int over_burst(const char *fmt, unsigned *skipped)
+{
+    int64_t second = lk_now_ms() / 1000;
+    struct site *s = &sites[((uintptr_t)fmt >> 3) % SITES];
+    int over;
+    *skipped = 0;
+    pthread_mutex_lock(&sites_lock);
+    if (s->fmt != fmt || s->second != second) {
+        if (s->fmt == fmt)
+            *skipped = s->skipped;
+        *s = (struct site){.fmt = fmt, .second = second};
+    }
+    over = ++s->lines > BURST_LINES;
+    s->skipped += (unsigned)over;
+    pthread_mutex_unlock(&sites_lock);
+    return over;
+}
+
 void lk_log(enum lk_log_level level, const char *fmt, ...)
 {
     static const char *names[] = {"debug", "info", "warn", "error"};
-    if (level < min_level || level >= LK_LOG_QUIET)
+    unsigned skipped;
+    if (level < min_level || level >= LK_LOG_QUIET || over_burst(fmt, &skipped))
         return;
     char msg[2048];
     va_list ap;
@@ -77,8 +115,12 @@ void lk_log(enum lk_log_level level, const char *fmt, ...)
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-    char line[2200];
-    int n = snprintf(line, sizeof line, "%s %s %s\n", stamp, names[level], msg);
+    char line[2300], more[160] = "";
+    if (skipped)
+        snprintf(more, sizeof more,
+                 " (dan / and %u baris serupa dilewati sebelumnya / similar lines skipped before)",
+                 skipped);
+    int n = snprintf(line, sizeof line, "%s %s %s%s\n", stamp, names[level], msg, more);
     if (n > (int)sizeof line - 1)
         n = (int)sizeof line - 1;
     if (write(STDERR_FILENO, line, (size_t)n) < 0) {
