@@ -55,6 +55,9 @@ static void lint_node(const struct lk_node *n, struct lk_diags *d)
                      "sisanya jadi teks bernomor / %zu options; WhatsApp lists show 10, the "
                      "rest becomes numbered text", n->name, n->n_options, n->n_options);
     for (size_t i = 0; i < n->n_options; i++) {
+        if (n->options[i].title.id && !n->options[i].title.en)
+            lk_diags_add(d, 0, file, n->line, "node '%s': pilihan '%s' tanpa versi Inggris / "
+                         "option without an English version", n->name, n->options[i].title.id);
         size_t len = lk_utf8_len(n->options[i].title.id ? n->options[i].title.id : "");
         size_t limit = n->n_options <= 3 ? 20 : 24;
         if (len > limit && n->n_options <= 10)
@@ -64,6 +67,11 @@ static void lint_node(const struct lk_node *n, struct lk_diags *d)
                          n->options[i].title.id, len, limit, len, limit);
     }
     for (size_t i = 0; i < n->n_texts; i++) {
+        if (n->texts[i].id && !n->texts[i].en)
+            lk_diags_add(d, 0, file, n->line,
+                         "node '%s': teks tanpa versi Inggris (en = \"...\"); warga yang "
+                         "memakai bahasa Inggris membacanya dalam bahasa Indonesia / text "
+                         "without an English version", n->name);
         size_t len = lk_utf8_len(n->texts[i].id ? n->texts[i].id : "");
         if (n->kind == LK_NODE_MENU && len > 1024)
             lk_diags_add(d, 0, file, n->line,

@@ -220,7 +220,8 @@ return flow {
   menu = menu {
     { "Silakan pilih layanan (ketik nomornya), atau tulis keperluan Anda:",
       en = "Please choose a service (type its number), or write what you need:" },
-    { "KTP-el", go = "ktp.masuk", keywords = { "ktp", "e-ktp", "ktp el", "ktp elektronik" } },
+    { "KTP-el", en = "KTP-el (ID card)", go = "ktp.masuk",
+      keywords = { "ktp", "e-ktp", "ktp el", "ktp elektronik" } },
     { "Kartu Keluarga (KK)", en = "Family card (KK)", go = "kk.masuk",
       keywords = { "kk", "kartu keluarga" } },
     { "Akta kelahiran", en = "Birth certificate", go = "akta_lahir.masuk",

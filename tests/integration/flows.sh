@@ -183,7 +183,9 @@ mkdir "$t/amb"
 printf 'return flow {\n  id = "main",\n  start = menu { "Pilih:",\n    { "Cetak ulang KTP", go = "a" },\n    { "Cetak ulang KK", go = "a", keywords = { "cetak ulang" } } },\n  a = done { "ok" },\n}\n' > "$t/amb/main.lua"
 out=$("$bin" check "$t/amb" 2>&1)
 check "check warns about ambiguous options" 'echo "$out" | grep -q "main.lua:3:.*cetak ulang.*tertukar"'
-check "check: the default flows have no warnings" '"$bin" check flows | grep -q "0 peringatan"'
+check "check warns about a text without English" 'echo "$out" | grep -q "main.lua:3:.*teks tanpa versi Inggris"'
+check "check warns about an option without English" 'echo "$out" | grep -q "main.lua:3:.*Cetak ulang KK.*tanpa versi Inggris"'
+check "check: the default flows have no warnings (every text and option in English too)" '"$bin" check flows | grep -q "0 peringatan"'
 check "test --help is bilingual" '"$bin" test --help | grep -q "Pemakaian / usage"'
 
 echo "$pass passed, $fail failed"
