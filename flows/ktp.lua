@@ -1,6 +1,6 @@
--- LAYANAN KTP-el: rekam baru, hilang, rusak, perubahan data.
+-- LAYANAN KTP-el: rekam baru, hilang, rusak, perubahan data, masa berlaku.
 -- Syarat bisa berbeda di tiap daerah: ubah teksnya di sini.
--- KTP-el services: new recording, lost, damaged, change of data.
+-- KTP-el services: new recording, lost, damaged, change of data, validity.
 return flow {
   id = "ktp",
   title = { "KTP-el", en = "Electronic ID card (KTP-el)" },
@@ -22,6 +22,9 @@ return flow {
       "ganti pekerjaan", "salah nama", "ganti nama", "tambah gelar", "data ktp salah",
       "change my data", "change data", "marital status", "update my id", "wrong name on id",
       go = "ubah" },
+    { "masa berlaku", "perpanjang ktp", "ktp kadaluarsa", "ktp kedaluwarsa", "ktp habis masa",
+      "ktp mati", "berlaku seumur hidup", "ktp expired", "id card expired", "renew ktp",
+      "renew my id", go = "berlaku" },
   },
 
   -- Masuk dari menu utama: bila warga sudah menulis keperluannya, langsung ke sana.
@@ -129,6 +132,22 @@ return flow {
         .. "Moving to another city? That is the Moving service (type PINDAH).\n\n"
         .. "Where: only at the office of your domicile: {kantor.nama}, {kantor.alamat}.\n"
         .. "Time: up to 14 working days.\n\n"
+        .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  berlaku = say {
+    { "*Masa berlaku KTP-el*\n"
+      .. "KTP-el berlaku seumur hidup (UU 24/2013), tidak perlu diperpanjang, walau kartu lama "
+      .. "mencantumkan tanggal berlaku yang sudah lewat.\n"
+      .. "Cetak ulang hanya bila datanya berubah (ketik UBAH DATA), kartunya rusak (ketik KTP "
+      .. "RUSAK) atau hilang (ketik KTP HILANG).\n\n"
+      .. "💰 GRATIS. Tolak dan laporkan bila ada yang meminta uang.",
+      en = "*How long a KTP-el is valid*\n"
+        .. "A KTP-el is valid for life (Law 24/2013) and needs no renewal, even when an old "
+        .. "card shows an expiry date that has passed.\n"
+        .. "It is reprinted only when your data changes (type CHANGE DATA), the card is "
+        .. "damaged (type DAMAGED ID CARD) or lost (type LOST ID CARD).\n\n"
         .. "💰 FREE. Refuse and report anyone who asks for money." },
     go = "lagi",
   },
