@@ -22,8 +22,8 @@ return flow {
       "ralat akta", "pembetulan akte", "perbaiki akte", "mistake birth certificate",
       "wrong birth certificate", "correct birth certificate", go = "betul" },
     "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi", "birth certificate",
-    "register the birth", "register a birth", "baby was born", "birth registration", "akta",
-    "akte", "akta for my son", "akta for my daughter", "akta for my child",
+    "register the birth", "register a birth", "baby was born", "birth registration",
+    "akta for my son", "akta for my daughter", "akta for my child",
   },
 
   masuk = run(function(c) return c:route(c.text, "akta_lahir") or "start" end),
