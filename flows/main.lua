@@ -95,28 +95,32 @@ end
 -- Pesan pertama dalam bahasa Inggris: dua kata Inggris atau lebih dan tidak ada kata
 -- Indonesia yang umum. A first message in English: two English words or more and none of the
 -- common Indonesian ones.
-local INGGRIS = { "i", "i'm", "my", "me", "the", "a", "an", "is", "are", "to", "do", "how",
-                  "what", "where", "when", "can", "want", "need", "get", "please", "hello",
-                  "hi", "thanks", "thank", "you", "your", "lost", "card", "certificate",
-                  "office", "open", "opening", "hours", "free", "person", "complain",
-                  "moving", "check", "status", "application", "activate", "digital", "of",
-                  "for", "it", "birth", "death", "family", "requirements", "new", "id",
-                  "was", "were", "has", "have", "stolen", "broken", "damaged", "got", "lose" }
-local INDONESIA = { "saya", "sy", "aku", "mau", "ingin", "gimana", "bagaimana", "apa", "yang",
-                    "yg", "dan", "di", "ke", "dari", "tidak", "gak", "gk", "ga", "bisa", "dong",
-                    "sih", "aja", "udah", "sudah", "belum", "blm", "mohon", "tolong", "kak",
-                    "min", "pak", "bu", "bapak", "ibu", "selamat", "terima", "kasih", "untuk",
-                    "ada", "buat", "bikin", "cara", "syarat", "anak", "baru" }
+local function himpunan(daftar)
+  local h = {}
+  for _, w in ipairs(daftar) do h[w] = true end
+  return h
+end
+
+local INGGRIS = himpunan { "i", "i'm", "my", "me", "the", "a", "an", "is", "are", "to", "do",
+  "how", "what", "where", "when", "can", "want", "need", "get", "please", "hello", "hi",
+  "thanks", "thank", "you", "your", "lost", "card", "certificate", "office", "open", "opening",
+  "hours", "free", "person", "complain", "moving", "check", "status", "application",
+  "activate", "digital", "of", "for", "it", "birth", "death", "family", "requirements", "new",
+  "id", "was", "were", "has", "have", "stolen", "broken", "damaged", "got", "lose" }
+local INDONESIA = himpunan { "saya", "sy", "aku", "mau", "ingin", "gimana", "bagaimana", "apa",
+  "yang", "yg", "dan", "di", "ke", "dari", "tidak", "gak", "gk", "ga", "bisa", "dong", "sih",
+  "aja", "udah", "sudah", "belum", "blm", "mohon", "tolong", "kak", "min", "pak", "bu", "bapak",
+  "ibu", "selamat", "terima", "kasih", "untuk", "ada", "buat", "bikin", "cara", "syarat", "anak",
+  "baru" }
 
 local function berbahasa_inggris(teks)
-  local kata = {}
-  for w in teks:lower():gmatch("[%a']+") do kata[w] = true end
-  for _, w in ipairs(INDONESIA) do
-    if kata[w] then return false end
-  end
-  local n = 0
-  for _, w in ipairs(INGGRIS) do
-    if kata[w] then n = n + 1 end
+  local n, dilihat = 0, {}
+  for w in teks:lower():gmatch("[%a']+") do
+    if INDONESIA[w] then return false end
+    if INGGRIS[w] and not dilihat[w] then
+      dilihat[w] = true
+      n = n + 1
+    end
   end
   return n >= 2
 end
@@ -168,27 +172,29 @@ return flow {
   -- Salam pembuka: menjawab salam dulu, lalu menu.
   start = run(function(c)
     local t = c.text:lower()
-    if c.lang ~= "en" and berbahasa_inggris(c.text) then c.lang = "en" end
-    local en = c.lang == "en"
-    -- Sebuah NIK dan paling banyak tiga kata ("nik saya 3201..."): anggap ingin cek status.
-    -- A NIK with at most three words around it: a status check.
-    local _, kata = c.text:gsub("%a+", "")
-    for angka in c.text:gmatch("%d[%d%s%.%-]*%d") do
-      local nik = kata <= 3 and valid.nik(angka)
-      if nik then
-        c.vars.nik = nik
-        return "status.minta_lahir"
-      end
-    end
-    -- Hanya nomor registrasi ("KTP-250310-0042"): cek status.
-    -- Only a registration number: a status check.
-    if c.text:match("^%s*%a%a%a?%a?%a?[%s%-/]?%d[%d%-/ ]*%d%s*$") then
-      return "status.start"
-    end
     for _, w in ipairs({ "menu", "mulai", "start", "restart", "batal", "cancel", "english",
                          "indonesia" }) do
       if t:find(w, 1, true) then return "menu" end
     end
+    if t:find("%d") then
+      -- Sebuah NIK dan paling banyak tiga kata ("nik saya 3201..."): anggap ingin cek status.
+      -- A NIK with at most three words around it: a status check.
+      local _, kata = t:gsub("%a+", "")
+      for angka in t:gmatch("%d[%d%s%.%-]*%d") do
+        local nik = kata <= 3 and valid.nik(angka)
+        if nik then
+          c.vars.nik = nik
+          return "status.minta_lahir"
+        end
+      end
+      -- Hanya nomor registrasi ("KTP-250310-0042"): cek status.
+      -- Only a registration number: a status check.
+      if t:match("^%s*%a%a%a?%a?%a?[%s%-/]?%d[%d%-/ ]*%d%s*$") then
+        return "status.start"
+      end
+    end
+    if c.lang ~= "en" and berbahasa_inggris(t) then c.lang = "en" end
+    local en = c.lang == "en"
     if t:find("ass?alam") or t:find("aslm") or t:find("salamu") or t:find("^%s*ass%s") then
       c:say(en and "Wa'alaikumsalam warahmatullahi wabarakatuh."
                 or "Wa'alaikumsalam warahmatullahi wabarakatuh.")
