@@ -92,15 +92,16 @@ local function menyebut(teks, daftar)
   return false
 end
 
--- Pesan pertama dalam bahasa Inggris: dua kata Inggris atau lebih dan tidak ada kata
--- Indonesia yang umum. A first message in English: two English words or more and none of the
--- common Indonesian ones.
+-- Himpunan dari daftar kata / a set from a list of words.
 local function himpunan(daftar)
   local h = {}
   for _, w in ipairs(daftar) do h[w] = true end
   return h
 end
 
+-- Pesan pertama dalam bahasa Inggris: dua kata Inggris atau lebih dan tidak ada kata
+-- Indonesia yang umum. A first message in English: two English words or more and none of the
+-- common Indonesian ones.
 local INGGRIS = himpunan { "i", "i'm", "my", "me", "the", "a", "an", "is", "are", "to", "do",
   "how", "what", "where", "when", "can", "want", "need", "get", "please", "hello", "hi",
   "thanks", "thank", "you", "your", "lost", "card", "certificate", "office", "open", "opening",
