@@ -381,22 +381,40 @@ int lk_match_menu(const char *input, const struct lk_match_item *items, size_t n
 
 /* ---- Keyword phrases and commands --------------------------------------------------- */
 
+/* 1 when word i of t repeats an earlier word of t, as in "jadi jadi". */
+static int repeats_earlier(const struct toks *t, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (t->len[k] == t->len[i] && !memcmp(t->w[k], t->w[i], t->len[i]))
+            return 1;
+    return 0;
+}
+
+/* Every (content) word of the phrase must match an input word; a word the phrase repeats
+ * needs an input word of its own, so "jadi jadi" is not met by a single "jadi". */
 static int phrase_score(const struct toks *in, const struct toks *ph)
 {
     if (!ph->n)
         return 0;
     int matched = 0, exact = 0;
+    uint64_t taken = 0;  /* input words that met a phrase word (MAX_WORDS is 64) */
     for (size_t i = 0; i < ph->n; i++) {
         if (ph->content && ph->stop[i])
             continue;
-        int best = L_NONE;
+        int best = L_NONE, repeated = repeats_earlier(ph, i);
+        size_t at = 0;
         for (size_t j = 0; j < in->n && best != L_EXACT; j++) {
+            if (repeated && (taken >> j & 1))
+                continue;
             int l = word_level(in->w[j], in->len[j], in->stop[j], ph->w[i], ph->len[i]);
-            if (l > best)
+            if (l > best) {
                 best = l;
+                at = j;
+            }
         }
         if (best == L_NONE)
             return 0;
+        taken |= (uint64_t)1 << at;
         matched++;
         exact += best == L_EXACT;
     }

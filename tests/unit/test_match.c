@@ -293,6 +293,10 @@ static void test_phrase(void)
     ok(lk_match_phrase("bikin ktp", "e-ktp") > 0, "e-ktp keyword on ktp");
     ok(lk_match_phrase("ektp sy", "ktp el") > 0, "ktp el keyword on ektp");
     ok(lk_match_phrase("mau bikin akte", "akta kelahiran") == 0, "both words needed");
+    ok(lk_match_phrase("calo nawarin ktp jadi 1 hari", "jadi jadi") == 0,
+       "a repeated phrase word needs an input word of its own");
+    ok(lk_match_phrase("ktp sy ga jadi jadi", "jadi jadi") > 0, "and matches when it has one");
+    ok(lk_match_phrase("ktp ga jadi-jadi", "jadi jadi") > 0, "also written with a hyphen");
     ok(lk_match_phrase("akte kelahran anak", "akta kelahiran") > 0, "typo and slang");
     int exact = lk_match_phrase("akta kelahiran", "akta kelahiran");
     int typo = lk_match_phrase("akta kelahran", "akta kelahiran");
