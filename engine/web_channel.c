@@ -441,7 +441,6 @@ static int new_session(struct lk_web *w, struct pss *p)
     return LK_OK;
 }
 
-
 /* Options from a stored payload ({"options":[{"id","title"}...]}), or nothing. */
 static void history_payload(struct lk_buf *b, json_t *root)
 {

@@ -114,9 +114,9 @@ local INDONESIA = himpunan { "saya", "sy", "aku", "mau", "ingin", "gimana", "bag
   "ibu", "selamat", "terima", "kasih", "untuk", "ada", "buat", "bikin", "cara", "syarat", "anak",
   "baru" }
 
-local function berbahasa_inggris(teks)
+local function berbahasa_inggris(teks)  -- teks sudah huruf kecil / already lower case
   local n, dilihat = 0, {}
-  for w in teks:lower():gmatch("[%a']+") do
+  for w in teks:gmatch("[%a']+") do
     if INDONESIA[w] then return false end
     if INGGRIS[w] and not dilihat[w] then
       dilihat[w] = true
