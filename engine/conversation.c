@@ -393,7 +393,8 @@ static void add_messages(struct lk_engine *e, struct lk_batch *b, struct lk_conv
         .id = lk_store_next_message_id(e->store), .conversation_id = conv->row.id,
         .channel = ev->channel, .direction = LK_IN, .text = text ? text : ev->choice_id,
         .payload = ev->payload, .flow = conv->row.flow, .node = conv->row.node,
-        .flow_version = e->fs->version, .at_ms = now, .external_id = ev->external_id};
+        .flow_version = e->fs->version, .at_ms = now, .external_id = ev->external_id,
+        .prev_id = conv->row.last_message_id};
     lk_batch_add_message(b, &m);
     struct lk_buf payload = {0};
     lk_buf_reserve(&payload, 500);           /* a menu's options, without regrowing */
@@ -404,9 +405,10 @@ static void add_messages(struct lk_engine *e, struct lk_batch *b, struct lk_conv
             .id = t->outs[i].message_id, .conversation_id = conv->row.id,
             .channel = ev->channel, .direction = LK_OUT, .text = t->outs[i].text,
             .payload = payload.data, .flow = at ? at->flow->id : NULL, .node = at ? at->name : NULL,
-            .flow_version = e->fs->version, .at_ms = now};
+            .flow_version = e->fs->version, .at_ms = now, .prev_id = m.id};
         lk_batch_add_message(b, &m);
     }
+    conv->row.last_message_id = m.id;
     lk_buf_free(&payload);
 }
 

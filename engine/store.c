@@ -69,6 +69,18 @@ static const char migration_core[] =
     "CREATE INDEX handoffs_conversation ON handoffs(conversation_id);\n"
     "CREATE INDEX handoffs_status ON handoffs(status, id);\n";
 
+/* A conversation's messages are found by walking back from its last one along prev_id,
+ * not by an index on conversation_id: such an index takes each turn's entry at a random
+ * place, so every busy conversation dirtied a page of its own in every group commit. */
+static const char migration_message_chain[] =
+    "ALTER TABLE messages ADD COLUMN prev_id INTEGER;\n"
+    "ALTER TABLE conversations ADD COLUMN last_message_id INTEGER;\n"
+    "UPDATE messages SET prev_id = (SELECT max(p.id) FROM messages p\n"
+    "  WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);\n"
+    "UPDATE conversations SET last_message_id =\n"
+    "  (SELECT max(id) FROM messages WHERE conversation_id = conversations.id);\n"
+    "DROP INDEX messages_conversation;\n";
+
 /* Migration i+1 is migrations[i]; PRAGMA user_version says how many have run. Append new
  * ones at the end, one line each (SQL inline, or a string defined beside the code that
  * owns the tables); never edit, reorder or remove one that has shipped. */
@@ -76,6 +88,7 @@ static const char *const migrations[] = {
     migration_core, /* 1: conversations, messages, handoffs */
     lk_wa_schema_sql, /* 2: WhatsApp inbox/outbox (store_wa.c) */
     lk_office_schema_sql, /* 3: office tables: tickets, application statuses (store_office.c) */
+    migration_message_chain, /* 4: messages linked by prev_id in place of an index */
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -85,15 +98,29 @@ static const char *const migrations[] = {
 
 #define CONVERSATION_COLUMNS                                                               \
     "SELECT id, channel, address, flow, node, vars, lang, history, status, flow_version,"   \
-    " created_at, updated_at, misunderstood FROM conversations"
+    " created_at, updated_at, misunderstood, coalesce(last_message_id, 0) FROM conversations"
 #define MESSAGE_COLUMNS                                                                    \
     "SELECT m.id, m.conversation_id, m.channel, c.address, m.direction, m.text, m.payload," \
-    " m.flow, m.node, m.external_id, m.status, m.flow_version, m.created_at"              \
-    " FROM messages m LEFT JOIN conversations c ON c.id = m.conversation_id"
+    " m.flow, m.node, m.external_id, m.status, m.flow_version, m.created_at"
+#define WITH_ADDRESS " LEFT JOIN conversations c ON c.id = m.conversation_id"
 /* ?1 conversation, ?2 since, ?3 limit; "last N" reads backwards then turns around. */
 #define LAST_N(inner) "SELECT * FROM (" inner " ORDER BY 13 DESC, 1 DESC LIMIT ?3) ORDER BY 13, 1"
-#define ALL_WHERE MESSAGE_COLUMNS " WHERE m.created_at >= ?2"
-#define CONV_WHERE MESSAGE_COLUMNS " WHERE m.conversation_id = ?1 AND m.created_at >= ?2"
+#define ALL_WHERE MESSAGE_COLUMNS " FROM messages m" WITH_ADDRESS " WHERE m.created_at >= ?2"
+/* Conversation ?1's last ?3 messages (all if ?3 is 0) since ?2: from its last message back
+ * along prev_id. A link is followed by reading back from it to the conversation's first
+ * message at or before it: the linked message itself, or the one before a batch that was
+ * dropped for an error. */
+#define AT_OR_BEFORE(id)                                                                   \
+    "(SELECT p.id FROM messages p WHERE p.conversation_id = ?1 AND p.id <= " id           \
+    " ORDER BY p.id DESC LIMIT 1)"
+#define CONV_CHAIN                                                                         \
+    "WITH RECURSIVE chain(id, n) AS ("                                                      \
+    " SELECT " AT_OR_BEFORE("c.last_message_id") ", 1 FROM conversations c WHERE c.id = ?1" \
+    " UNION ALL SELECT " AT_OR_BEFORE("m.prev_id") ", chain.n + 1"                        \
+    " FROM chain JOIN messages m ON m.id = chain.id WHERE ?3 <= 0 OR chain.n < ?3) "
+#define CONV_MESSAGES                                                                      \
+    CONV_CHAIN MESSAGE_COLUMNS " FROM chain CROSS JOIN messages m ON m.id = chain.id"      \
+    WITH_ADDRESS " WHERE m.conversation_id = ?1 AND m.created_at >= ?2 ORDER BY 13, 1"
 
 static const char *const reader_sql[R_COUNT] = {
     [R_FIND_CONVERSATION] = CONVERSATION_COLUMNS " WHERE channel = ?1 AND address = ?2",
@@ -101,8 +128,7 @@ static const char *const reader_sql[R_COUNT] = {
     [R_HAS_EXTERNAL_ID] = "SELECT 1 FROM messages WHERE channel = ?1 AND external_id = ?2",
     [R_MESSAGES] = ALL_WHERE " ORDER BY 13, 1",
     [R_MESSAGES_LAST] = LAST_N(ALL_WHERE),
-    [R_CONV_MESSAGES] = CONV_WHERE " ORDER BY 13, 1",
-    [R_CONV_MESSAGES_LAST] = LAST_N(CONV_WHERE),
+    [R_CONV_MESSAGES] = CONV_MESSAGES,
 };
 
 /* ---- open: checks before SQLite touches the file ---- */
@@ -540,6 +566,7 @@ static int fetch_conversation(struct lk_store *st, sqlite3_stmt *pStmt,
         row->created_ms = sqlite3_column_int64(pStmt, 10);
         row->updated_ms = sqlite3_column_int64(pStmt, 11);
         row->misunderstood = sqlite3_column_int(pStmt, 12);
+        row->last_message_id = sqlite3_column_int64(pStmt, 13);
         ret = LK_OK;
     } else if (rc != SQLITE_DONE) {
         lk_error("store: reading a conversation from %s: %s", st->path, sqlite3_errmsg(st->rdb));
@@ -589,8 +616,8 @@ int lk_store_each_message(struct lk_store *st, const struct lk_message_filter *f
     static const struct lk_message_filter all = {0, 0, 0};
     if (!f)
         f = &all;
-    int which = f->conversation_id ? R_CONV_MESSAGES : R_MESSAGES;
-    sqlite3_stmt *pStmt = st->r[which + (f->limit > 0)];
+    sqlite3_stmt *pStmt = st->r[f->conversation_id ? R_CONV_MESSAGES
+                                : f->limit > 0 ? R_MESSAGES_LAST : R_MESSAGES];
     sqlite3_bind_int64(pStmt, 1, f->conversation_id);
     sqlite3_bind_int64(pStmt, 2, f->since_ms);
     sqlite3_bind_int(pStmt, 3, f->limit);

@@ -26,18 +26,19 @@ const char *const lk_store_writer_sql[W_COUNT] = {
      * so an update leaves the (channel, address) index alone. */
     [W_PUT_CONVERSATION] =
         "INSERT INTO conversations(id, channel, address, flow, node, vars, lang, history,"
-        " status, flow_version, created_at, updated_at, misunderstood)"
+        " status, flow_version, created_at, updated_at, misunderstood, last_message_id)"
         " VALUES(?1, ?2, ?3, ?4, ?5, coalesce(?6, '{}'), coalesce(?7, 'id'),"
-        " coalesce(?8, '[]'), coalesce(?9, 'active'), ?10, ?11, ?12, ?13)"
+        " coalesce(?8, '[]'), coalesce(?9, 'active'), ?10, ?11, ?12, ?13, nullif(?14, 0))"
         " ON CONFLICT(id) DO UPDATE SET flow = excluded.flow, node = excluded.node,"
         " vars = excluded.vars, lang = excluded.lang, history = excluded.history,"
         " status = excluded.status, flow_version = excluded.flow_version,"
-        " updated_at = excluded.updated_at, misunderstood = excluded.misunderstood",
+        " updated_at = excluded.updated_at, misunderstood = excluded.misunderstood,"
+        " last_message_id = excluded.last_message_id",
     /* Only a repeated external id is ignored; any other violation is an error. */
     [W_ADD_MESSAGE] =
         "INSERT INTO messages(id, conversation_id, channel, direction, text, payload, flow,"
-        " node, flow_version, created_at, external_id, status)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        " node, flow_version, created_at, external_id, status, prev_id)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(?13, 0))"
         " ON CONFLICT(channel, external_id) WHERE external_id IS NOT NULL DO NOTHING",
     [W_ADD_HANDOFF] =
         "INSERT INTO handoffs(conversation_id, reason, summary, created_at)"
@@ -306,6 +307,7 @@ static int write_conversation(struct lk_store *st, const struct lk_conversation_
     sqlite3_bind_int64(pStmt, 11, c->created_ms);
     sqlite3_bind_int64(pStmt, 12, c->updated_ms);
     sqlite3_bind_int(pStmt, 13, c->misunderstood);
+    sqlite3_bind_int64(pStmt, 14, c->last_message_id);
     return step_reset(pStmt);
 }
 
@@ -324,6 +326,7 @@ static int write_message(struct lk_store *st, const struct lk_message *m)
     sqlite3_bind_int64(pStmt, 10, m->at_ms);
     bind_text(pStmt, 11, m->external_id);
     bind_text(pStmt, 12, m->status);
+    sqlite3_bind_int64(pStmt, 13, m->prev_id);
     return step_reset(pStmt);
 }
 

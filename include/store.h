@@ -68,6 +68,7 @@ struct lk_message {
     int64_t at_ms;
     const char *external_id;  /* channel's own id (wamid...), unique per channel; may be NULL */
     const char *status;       /* outbound delivery status ("queued", "sent", ...); may be NULL */
+    int64_t prev_id;          /* the conversation's message before this one; 0 for its first */
 };
 
 struct lk_conversation_row {
@@ -81,6 +82,7 @@ struct lk_conversation_row {
     int64_t flow_version;
     int64_t created_ms, updated_ms;
     int misunderstood;        /* unrecognised inputs in a row */
+    int64_t last_message_id;  /* its latest message, where the chain of prev_id starts; 0 none */
 };
 /* Frees the strings of a row filled by lk_store_find/get_conversation and zeroes it. */
 void lk_conversation_row_clear(struct lk_conversation_row *row);

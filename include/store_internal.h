@@ -22,7 +22,7 @@ extern const char *const lk_store_writer_sql[W_COUNT];
 /* The reader's statements (SQL in store.c). */
 enum {
     R_FIND_CONVERSATION, R_GET_CONVERSATION, R_HAS_EXTERNAL_ID, R_MESSAGES, R_MESSAGES_LAST,
-    R_CONV_MESSAGES, R_CONV_MESSAGES_LAST, R_COUNT
+    R_CONV_MESSAGES, R_COUNT
 };
 
 struct lk_store {

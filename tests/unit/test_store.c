@@ -51,7 +51,8 @@ static int64_t count(struct lk_store *st, const char *zSql)
     return n;
 }
 
-static void put_conversation(struct lk_batch *b, int64_t id, const char *address, int64_t at)
+static void put_linked(struct lk_batch *b, int64_t id, const char *address, int64_t at,
+                       int64_t last_message_id)
 {
     char vars[64], channel[] = "test", flow[] = "ktp", node[] = "start", lang[] = "id",
          history[] = "[]", status[] = "active";
@@ -60,19 +61,33 @@ static void put_conversation(struct lk_batch *b, int64_t id, const char *address
         .id = id, .channel = channel, .address = (char *)address, .flow = flow, .node = node,
         .vars = vars, .lang = lang, .history = history, .status = status, .flow_version = 3,
         .created_ms = 1000, .updated_ms = at, .misunderstood = 1,
+        .last_message_id = last_message_id,
     };
     lk_batch_put_conversation(b, &c);
+}
+
+static void put_conversation(struct lk_batch *b, int64_t id, const char *address, int64_t at)
+{
+    put_linked(b, id, address, at, 0);
+}
+
+/* Adds a message after 'prev' in its conversation and returns its id. */
+static int64_t add_linked(struct lk_store *st, struct lk_batch *b, int64_t conv, int64_t prev,
+                          enum lk_direction dir, const char *text, int64_t at, const char *ext)
+{
+    struct lk_message m = {
+        .id = lk_store_next_message_id(st), .conversation_id = conv, .channel = "test",
+        .direction = dir, .text = text, .flow = "ktp", .node = "start", .flow_version = 3,
+        .at_ms = at, .external_id = ext, .prev_id = prev,
+    };
+    lk_batch_add_message(b, &m);
+    return m.id;
 }
 
 static void add_message(struct lk_store *st, struct lk_batch *b, int64_t conv,
                         enum lk_direction dir, const char *text, int64_t at, const char *ext)
 {
-    struct lk_message m = {
-        .id = lk_store_next_message_id(st), .conversation_id = conv, .channel = "test",
-        .direction = dir, .text = text, .flow = "ktp", .node = "start", .flow_version = 3,
-        .at_ms = at, .external_id = ext,
-    };
-    lk_batch_add_message(b, &m);
+    add_linked(st, b, conv, 0, dir, text, at, ext);
 }
 
 /* One turn: what the citizen typed, what the bot said, where the conversation stands. */
@@ -360,15 +375,17 @@ static void test_each_message(void)
         goto done;
     int64_t a = lk_store_next_conversation_id(st), b2 = lk_store_next_conversation_id(st);
     struct lk_batch *b = lk_batch_new();
-    put_conversation(b, a, "A", 0);
-    put_conversation(b, b2, "B", 0);
     /* ids out of time order on purpose: the order is created_at, then id */
     static const int64_t at[] = {500, 100, 300, 200, 400, 300};
+    int64_t last[2] = {0, 0};
     for (int i = 0; i < 6; i++) {
         char text[16];
         snprintf(text, sizeof text, "m%d", i);
-        add_message(st, b, i % 2 ? b2 : a, i % 3 ? LK_IN : LK_OUT, text, at[i], NULL);
+        last[i % 2] = add_linked(st, b, i % 2 ? b2 : a, last[i % 2], i % 3 ? LK_IN : LK_OUT,
+                                 text, at[i], NULL);
     }
+    put_linked(b, a, "A", 0, last[0]);
+    put_linked(b, b2, "B", 0, last[1]);
     ok(lk_store_wait(st, lk_store_submit(st, b), 10000) == LK_OK, "committed");
 
     struct collect c = {0};
@@ -393,10 +410,27 @@ static void test_each_message(void)
     memset(&c, 0, sizeof c);
     lk_store_each_message(st, &f, collect_cb, &c);
     ok(c.n == 3 && c.at[0] == 300 && c.at[2] == 500, "since in a conversation");
+    /* A conversation's last N are the N it stored last (m2, m4), shown in time order. */
     f.limit = 2;
     memset(&c, 0, sizeof c);
     lk_store_each_message(st, &f, collect_cb, &c);
-    ok(c.n == 2 && c.at[0] == 400 && c.at[1] == 500, "since and limit in a conversation");
+    ok(c.n == 2 && strcmp(c.text[0], "m2|in|A") == 0 && strcmp(c.text[1], "m4|in|A") == 0,
+       "since and limit in a conversation: %s %s", c.text[0], c.text[1]);
+
+    /* A batch that never committed leaves a link to nothing: the walk reads back past it. */
+    b = lk_batch_new();
+    int64_t lost = lk_store_next_message_id(st);
+    last[0] = add_linked(st, b, a, lost, LK_IN, "after a lost batch", 600, NULL);
+    put_linked(b, a, "A", 600, last[0]);
+    ok(lk_store_wait(st, lk_store_submit(st, b), 10000) == LK_OK, "committed after a gap");
+    f = (struct lk_message_filter){.conversation_id = a};
+    memset(&c, 0, sizeof c);
+    lk_store_each_message(st, &f, collect_cb, &c);
+    ok(c.n == 4 && c.at[0] == 300 && c.at[3] == 600, "the walk crosses the gap: %d", c.n);
+    f.limit = 2;
+    memset(&c, 0, sizeof c);
+    lk_store_each_message(st, &f, collect_cb, &c);
+    ok(c.n == 2 && c.at[0] == 400 && c.at[1] == 600, "last 2 across the gap");
 
     f = (struct lk_message_filter){.since_ms = 300};
     memset(&c, 0, sizeof c);
@@ -405,7 +439,66 @@ static void test_each_message(void)
     ok(c.n == 2 && c.at[0] == 300 && c.at[1] == 300, "since, callback stops early");
     memset(&c, 0, sizeof c);
     lk_store_each_message(st, NULL, collect_cb, &c);
-    ok(c.n == 6, "statement reusable after an early stop");
+    ok(c.n == 7, "statement reusable after an early stop");
+    lk_store_close(st);
+done:
+    free(path);
+}
+
+/* A file as version 3 left it: messages found through an index on conversation_id. */
+static int make_version_3(const char *path)
+{
+    sqlite3 *db;
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db,
+                          "CREATE INDEX messages_conversation ON messages(conversation_id, id);"
+                          "ALTER TABLE messages DROP COLUMN prev_id;"
+                          "ALTER TABLE conversations DROP COLUMN last_message_id;"
+                          "PRAGMA user_version = 3;",
+                          NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static void test_chain_migration(void)
+{
+    subtest("migration 4 links a version-3 file's messages and drops its index");
+    struct lk_error err;
+    char *path = tpath("v3.db");
+    struct lk_store *st = open_path(path, 0, &err);
+    ok(st != NULL, "open: %s", err.text);
+    if (!st)
+        goto done;
+    int64_t conv[3];
+    for (int i = 0; i < 3; i++)
+        conv[i] = lk_store_next_conversation_id(st);
+    uint64_t t = 0;
+    for (int i = 0; i < 9; i++)       /* three turns each, interleaved */
+        t = lk_store_submit(st, turn(st, conv[i % 3], 100 + i));
+    ok(lk_store_wait(st, t, 10000) == LK_OK, "committed");
+    lk_store_close(st);
+    ok(make_version_3(path) == SQLITE_OK, "made a version-3 file");
+
+    st = open_path(path, 0, &err);
+    ok(st != NULL, "reopen migrates: %s", err.text);
+    if (!st)
+        goto done;
+    ok(lk_store_schema_version(st) >= 4, "version %d", lk_store_schema_version(st));
+    ok(count(st, "SELECT count(*) FROM sqlite_master WHERE name = 'messages_conversation'") == 0,
+       "index dropped");
+    ok(count(st, "SELECT count(*) FROM messages WHERE prev_id IS NULL") == 3,
+       "one first message a conversation");
+    struct lk_message_filter f = {.conversation_id = conv[1]};
+    struct collect c = {0};
+    lk_store_each_message(st, &f, collect_cb, &c);
+    ok(c.n == 6 && c.at[0] == 101 && c.at[2] == 104 && c.at[5] == 107 &&
+           strcmp(c.text[4], "min mau bikin ktp gmn|in|628120") == 0,
+       "a conversation's six messages in order: %d", c.n);
+    f.limit = 3;
+    memset(&c, 0, sizeof c);
+    lk_store_each_message(st, &f, collect_cb, &c);
+    ok(c.n == 3 && c.at[0] == 104 && c.at[2] == 107, "its last three");
     lk_store_close(st);
 done:
     free(path);
@@ -959,6 +1052,7 @@ int main(void)
         return 1;
     }
     test_migrations();
+    test_chain_migration();
     test_empty_file();
     test_group_commit();
     test_wait_timeout();
