@@ -221,6 +221,21 @@ static void test_restart_and_removed_node(void)
     lk_engine_free(e);
 }
 
+/* After every conversation above (interleaved, some across restarts and reloads), each
+ * message links to its conversation's message before it, and each conversation to its
+ * last: the links the store walks to read a conversation's history. */
+static void test_message_links(void)
+{
+    subtest("each message links to the one before it in its conversation");
+    ok(db_count("select count(*) from messages") > 50, "many messages stored");
+    ok(db_count("select count(*) from messages m where prev_id is not (select max(p.id) from"
+                " messages p where p.conversation_id = m.conversation_id and p.id < m.id)") == 0,
+       "every prev_id is the conversation's message before");
+    ok(db_count("select count(*) from conversations c where last_message_id is not (select"
+                " max(id) from messages m where m.conversation_id = c.id)") == 0,
+       "every last_message_id is the conversation's last message");
+}
+
 static void db_exec(const char *sql)
 {
     sqlite3 *h;
@@ -294,6 +309,7 @@ int main(void)
     test_stored_position();
     test_restart_and_removed_node();
     test_reload();
+    test_message_links();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
