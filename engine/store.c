@@ -92,7 +92,7 @@ static const char *const migrations[] = {
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-#define DEFAULT_DELAY_US 1000
+#define DEFAULT_DELAY_US 500
 #define DEFAULT_BUSY_MS 5000
 #define DEFAULT_CKPT_FRAMES 8192
 

@@ -20,7 +20,7 @@ struct lk_store_options {
                                 0: synchronous=NORMAL, survives a process crash only. A
                                 zeroed struct means NORMAL. */
     int group_delay_us;      /* longest a turn waits for company before its group commits
-                                (default 1000 when 0; negative: no wait) */
+                                (default 500 when 0; negative: no wait) */
     int read_only;           /* staff tools that only read: no writer thread, no migration;
                                 the file must exist */
     int checkpoint_frames;   /* WAL pages between checkpoints (default 8192 when 0): large
