@@ -334,6 +334,12 @@ static int migrate(struct lk_store *st, struct lk_error *err)
         sqlite3_exec(st->wdb, "ROLLBACK", NULL, NULL, NULL);
         return LK_ERR;
     }
+    if (rc == SQLITE_OK && version > 0 && version < N_MIGRATIONS)
+        lk_info("store: memperbarui skema %s dari %lld ke %d; basis data besar butuh beberapa "
+                "detik per juta pesan / upgrading the schema of %s from %lld to %d; a large "
+                "database takes a few seconds per million messages",
+                st->path, (long long)version, N_MIGRATIONS, st->path, (long long)version,
+                N_MIGRATIONS);
     if (rc == SQLITE_OK)
         rc = apply_migrations(st->wdb, (int)version);
     if (rc == SQLITE_OK)
