@@ -79,6 +79,7 @@ struct lk_engine *lk_engine_new(const struct lk_engine_options *opt, struct lk_e
     e->fs = load_flows(e, err);
     if (!e->fs)
         goto fail;
+    lk_settings_use_timezone(&e->fs->settings);
     struct lk_store_options so = {.path = opt->db_path ? opt->db_path : "data/loket.db",
                                   .sync_full = opt->sync_full,
                                   .group_delay_us = opt->group_delay_us};
@@ -122,6 +123,7 @@ int lk_engine_reload(struct lk_engine *e, struct lk_error *err)
     }
     lk_flowset_free(e->fs);
     e->fs = fs;
+    lk_settings_use_timezone(&fs->settings);
     lk_info("alur dimuat ulang / flows reloaded: %zu alur, versi %lld", fs->n_flows,
             (long long)fs->version);
     return LK_OK;

@@ -225,6 +225,11 @@ static void print_banner(struct server *s)
     printf("Loket %s siap / ready: %d alur / flows dari / from %s, database %s\n", LK_VERSION,
            lk_engine_flow_count(s->engine), c->flows_dir, c->db_path);
     printf("Kanal aktif / channels on: web%s\n", s->wa ? ", whatsapp" : "");
+    char clock[40];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(clock, sizeof clock, "%Y-%m-%d %H:%M %Z", localtime_r(&now, &tm));
+    printf("Jam kantor / office clock: %s\n", clock);
     printf("Buka di peramban / open in a browser: http://%s%s%s:%d/\n",
            strchr(shown, ':') ? "[" : "", shown, strchr(shown, ':') ? "]" : "", c->port);
     printf("Hentikan dengan Ctrl+C / stop with Ctrl+C\n");

@@ -1,11 +1,15 @@
 /* Settings of a flow set: defaults for the global commands and the engine's own texts,
- * and reading a settings{} file over them. Knows nothing of conversations. */
+ * reading a settings{} file over them, and the office's timezone. Knows nothing of
+ * conversations. */
 #include "settings.h"
 #include "match.h"
 
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 
 static const char *const command_names[LK_CMD__COUNT] = {
     "restart", "back", "cancel", "help", "human", "english", "indonesian",
@@ -178,6 +182,56 @@ static void replace_string(lua_State *L, int idx, const char *key, char **dst)
     lua_pop(L, 1);
 }
 
+/* Indonesia's three zones keep no daylight saving time, so a fixed POSIX rule is exact and
+ * needs no tz database on the machine. */
+static const struct {
+    const char *name, *rule;
+} zones[] = {{"WIB", "WIB-7"}, {"WITA", "WITA-8"}, {"WIT", "WIT-9"}, {"UTC", "UTC0"}};
+
+/* The TZ value for a timezone setting: WIB, WITA, WIT, UTC, or a name in the system's tz
+ * database ("Asia/Jayapura"); NULL when it is none of those. */
+static char *timezone_rule(const char *name)
+{
+    for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++)
+        if (strcasecmp(name, zones[i].name) == 0)
+            return lk_strdup(zones[i].rule);
+    if (!*name || name[0] == '/' || strstr(name, ".."))
+        return NULL;
+    char *path = lk_sprintf("/usr/share/zoneinfo/%s", name);
+    struct stat sb;
+    int found = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    free(path);
+    return found ? lk_strdup(name) : NULL;
+}
+
+static void read_timezone(struct lk_settings *s, lua_State *L, int idx, struct lk_diags *d,
+                          const char *file)
+{
+    lua_getfield(L, idx, "timezone");
+    char *rule = lua_type(L, -1) == LUA_TSTRING ? timezone_rule(lua_tostring(L, -1)) : NULL;
+    if (rule) {
+        free(s->timezone);
+        s->timezone = rule;
+    } else if (!lua_isnil(L, -1)) {
+        lk_diags_add(d, 1, file, 0,
+                     "settings: timezone '%s' tidak dikenal; pakai WIB, WITA, WIT, UTC atau "
+                     "nama seperti Asia/Jakarta / unknown timezone; use WIB, WITA, WIT, UTC or "
+                     "a name such as Asia/Jakarta",
+                     luaL_tolstring(L, -1, NULL));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+}
+
+void lk_settings_use_timezone(const struct lk_settings *s)
+{
+    const char *now = getenv("TZ");
+    if (!s->timezone || (now && strcmp(now, s->timezone) == 0))
+        return;
+    setenv("TZ", s->timezone, 1);
+    tzset();
+}
+
 void lk_settings_read(struct lk_settings *s, lua_State *L, int idx, struct lk_diags *d,
                       const char *file)
 {
@@ -198,6 +252,7 @@ void lk_settings_read(struct lk_settings *s, lua_State *L, int idx, struct lk_di
     lua_pop(L, 1);
     replace_string(L, idx, "main", &s->main_flow);
     replace_string(L, idx, "human", &s->human);
+    read_timezone(s, L, idx, d, file);
 }
 
 void lk_settings_free(struct lk_settings *s)
@@ -210,4 +265,5 @@ void lk_settings_free(struct lk_settings *s)
     }
     free(s->main_flow);
     free(s->human);
+    free(s->timezone);
 }

@@ -6,6 +6,9 @@ return settings {
   -- The OPERATOR command goes to the node that checks office hours.
   human = "main.petugas",
   expiry_minutes = 30,
+  -- Zona waktu kantor, untuk jam layanan dan salam: WIB, WITA, WIT (atau nama seperti
+  -- Asia/Jakarta). The office's timezone, for opening hours and greetings.
+  timezone = "WIB",
   messages = {
     not_understood = {
       "Maaf, saya belum mengerti. Ketik nomor pilihan di bawah ini, atau tulis singkat "

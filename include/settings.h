@@ -37,6 +37,7 @@ struct lk_settings {
     int expiry_minutes;
     char *main_flow;                  /* flow a new conversation starts in ("main") */
     char *human;                      /* target of the human command; NULL: built-in */
+    char *timezone;                   /* TZ value for the office's clock; NULL: the system's */
     struct lk_node *human_node;
 };
 
@@ -47,6 +48,9 @@ void lk_settings_read(struct lk_settings *s, lua_State *L, int idx, struct lk_di
 /* Reads every command word once for matching (after the settings are final). */
 void lk_settings_compile(struct lk_settings *s);
 void lk_settings_free(struct lk_settings *s);
+/* Makes the settings' timezone the process's local time, for os.date, office hours and log
+ * lines; without one the system's stays. */
+void lk_settings_use_timezone(const struct lk_settings *s);
 
 /* Names used in settings files: "restart", "back", ...; "error", "expired", ... */
 const char *lk_command_name(enum lk_command c);

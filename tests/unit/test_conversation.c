@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[256], flows[300], db[300];
@@ -221,6 +222,39 @@ static void test_restart_and_removed_node(void)
     lk_engine_free(e);
 }
 
+/* The settings' timezone is the office's clock whatever the machine's is; an unknown one
+ * keeps the flows from loading. */
+static void test_timezone(void)
+{
+    subtest("the settings' timezone is the office's clock");
+    setenv("TZ", "UTC0", 1);
+    tzset();
+    write_file("jam.lua", "return flow { id = 'jam', title = 'Jam', keywords = { 'jam berapa' },\n"
+                          "  start = run(function(c) c:say('Pukul ' .. os.date('%H:%M %Z')) end) }\n");
+    write_file("settings.lua", "return settings { timezone = 'wit' }\n");
+    lk_clock_set(1764462600000);  /* 2025-11-30 00:30 UTC */
+    struct lk_engine *e = open_engine();
+    ok(e && says(e, "tz", "jam berapa", "Pukul 09:30 WIT"), "00:30 UTC is 09:30 in WIT");
+    lk_engine_free(e);
+    write_file("settings.lua", "return settings { timezone = 'Asia/Makassar' }\n");
+    e = open_engine();
+    ok(e && says(e, "tz", "jam berapa", "Pukul 08:30 WITA"), "a tz database name");
+    lk_engine_free(e);
+    write_file("settings.lua", "return settings { timezone = 'Mars/Olympus' }\n");
+    struct lk_engine_options opt = {.flows_dir = flows, .db_path = db};
+    struct lk_error err;
+    e = lk_engine_new(&opt, &err);
+    ok(!e && strstr(err.text, "settings.lua") && strstr(err.text, "Mars/Olympus"),
+       "an unknown timezone is refused, naming it: %s", e ? "(opened)" : err.text);
+    lk_engine_free(e);
+    lk_clock_set(0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/settings.lua", flows);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/jam.lua", flows);
+    unlink(path);
+}
+
 /* After every conversation above (interleaved, some across restarts and reloads), each
  * message links to its conversation's message before it, and each conversation to its
  * last: the links the store walks to read a conversation's history. */
@@ -310,6 +344,7 @@ int main(void)
     test_restart_and_removed_node();
     test_reload();
     test_message_links();
+    test_timezone();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
