@@ -317,6 +317,12 @@ static void read_keywords(struct flow_reader *r, int idx, struct lk_flow *f)
         char **phrases = lua_type(L, -1) == LUA_TTABLE ? string_list(L, -1, NULL, &n)
                                                        : string_list(L, -2, NULL, &n);
         char *go = lua_type(L, -1) == LUA_TTABLE ? string_field(L, -1, "go") : NULL;
+        int alone = 0;
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            lua_getfield(L, -1, "alone");
+            alone = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
         if (lua_type(L, -1) == LUA_TSTRING) {
             string_list_free(phrases, n);
             phrases = lk_xmalloc(sizeof *phrases);
@@ -326,7 +332,7 @@ static void read_keywords(struct flow_reader *r, int idx, struct lk_flow *f)
         for (size_t k = 0; k < n; k++) {
             f->keywords = lk_xrealloc(f->keywords, (f->n_keywords + 1) * sizeof *f->keywords);
             f->keywords[f->n_keywords++] =
-                (struct lk_keyword){.phrase = phrases[k], .go = lk_strdup(go)};
+                (struct lk_keyword){.phrase = phrases[k], .go = lk_strdup(go), .alone = alone};
         }
         free(phrases);
         free(go);

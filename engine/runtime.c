@@ -516,6 +516,10 @@ int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id)
     return 0;
 }
 
+/* A message that is an alone keyword's phrase and nothing more says nothing else: it beats
+ * any phrase a longer message holds. */
+#define ALONE_SCORE 10000
+
 struct lk_node *lk_runtime_keyword_words(struct lk_flowset *fs, const struct lk_words *in,
                                          const char *only, int *score)
 {
@@ -524,10 +528,12 @@ struct lk_node *lk_runtime_keyword_words(struct lk_flowset *fs, const struct lk_
     for (size_t i = 0; i < fs->n_flows; i++) {
         const struct lk_flow *f = &fs->flows[i];
         for (size_t k = 0; (!only || strcmp(f->id, only) == 0) && k < f->n_keywords; k++) {
-            int s = lk_words_phrase(in, f->keywords[k].words);
-            if (s > best_score && f->keywords[k].target) {
+            const struct lk_keyword *kw = &f->keywords[k];
+            int s = !kw->alone ? lk_words_phrase(in, kw->words)
+                    : lk_words_command(in, &kw->words, 1) ? ALONE_SCORE : 0;
+            if (s > best_score && kw->target) {
                 best_score = s;
-                best = f->keywords[k].target;
+                best = kw->target;
             }
         }
     }

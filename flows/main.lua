@@ -153,8 +153,19 @@ return flow {
       "phone number", "contact", go = "jam" },
     { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", "is it free", "how much",
       "fee", "price", go = "biaya" },
-    { "terima kasih", "sip", "sudah cukup", "cukup", "makasih", "thank you", "thanks", "bye",
-      "goodbye", go = "tutup" },
+    -- 'alone': hanya bila pesannya cuma itu ("sip kak"), bukan "sip, yang rekam baru".
+    -- 'alone': only when the message is just that ("ok thanks"), not "ok, and the KK?".
+    { "terima kasih", "terima kasih banyak", "terima kasih infonya", "makasih",
+      "makasih banyak", "makasih infonya", "makasi", "trims", "tengkyu", "sip", "siap",
+      "oke", "oke sip", "baik", "baik terima kasih", "sudah cukup", "cukup", "sudah jelas",
+      "sip makasih", "siap makasih", "oke makasih", "baik makasih", "sip terima kasih",
+      "oke terima kasih", "siap terima kasih",
+      "thank you", "thanks", "bye", "goodbye", "okay", go = "tutup", alone = true },
+    { "halo", "hallo", "hai", "hi", "hello", "p", "ping", "permisi", "punten", "tes", "test",
+      "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "assalamualaikum",
+      "good morning", "good afternoon", "anybody there", "apakah ada orang", "ada orang",
+      "min", "kak", "gan", "mas", "mbak", "pak", "bu",
+      go = "sapa", alone = true },
     { "talk to a person", "speak to a person", "talk to someone", "real person",
       "talk to an officer", go = "petugas" },
     { "goblok", "bodoh", "tolol", "bego", "anjing", "bangsat", "brengsek", "bajingan",
@@ -212,8 +223,21 @@ return flow {
     -- Salam dan permintaan sekaligus ("assalamualaikum, mau bikin ktp"): jawab salamnya,
     -- lalu langsung ke permintaannya. A greeting with a request: answer both.
     local tujuan = c:route(c.text)
-    if tujuan and tujuan ~= "main.start" then return tujuan end
+    if tujuan and tujuan ~= "main.start" and tujuan ~= "main.sapa" then return tujuan end
     return "sambutan"
+  end),
+
+  -- Salam di tengah percakapan ("halo?", "p", "permisi"): jawab, lalu menu utama.
+  -- A greeting later in a conversation: answer it, then the main menu.
+  sapa = run(function(c)
+    local en = c.lang == "en"
+    if c.text:lower():find("ass?alam") then
+      c:say("Wa'alaikumsalam warahmatullahi wabarakatuh.")
+    else
+      c:say(en and "Hello! " .. waktu_hari(c.now, c.lang) .. ". We are here to help."
+                or "Halo, " .. waktu_hari(c.now, c.lang):lower() .. " Bapak/Ibu. Kami siap membantu.")
+    end
+    return "menu"
   end),
 
   sambutan = say {

@@ -56,6 +56,8 @@ struct lk_keyword {
     struct lk_words *words;   /* the phrase read once, for matching */
     char *go;                 /* NULL: the flow's start */
     struct lk_node *target;
+    int alone;                /* names the node only when the message is the phrase alone
+                                 (give or take fillers: "sip kak", not "sip, yang baru") */
 };
 
 struct lk_flow {
