@@ -22,6 +22,9 @@ return flow {
       "ganti pekerjaan", "salah nama", "ganti nama", "tambah gelar", "data ktp salah",
       "change my data", "change data", "marital status", "update my id", "wrong name on id",
       go = "ubah" },
+    { "ktp luar domisili", "ktp beda domisili", "ktp bukan domisili", "ktp luar kota",
+      "ktp luar daerah", "ktp beda kota", "ktp di kota lain", "urus ktp luar kota",
+      "id card another city", "id card other city", "ktp another city", go = "domisili" },
     { "masa berlaku", "perpanjang ktp", "ktp kadaluarsa", "ktp kedaluwarsa", "ktp habis masa",
       "ktp mati", "berlaku seumur hidup", "ktp expired", "id card expired", "renew ktp",
       "renew my id", go = "berlaku" },
@@ -149,6 +152,26 @@ return flow {
         .. "It is reprinted only when your data changes (type CHANGE DATA), the card is "
         .. "damaged (type DAMAGED ID CARD) or lost (type LOST ID CARD).\n\n"
         .. "💰 FREE. Refuse and report anyone who asks for money." },
+    go = "lagi",
+  },
+
+  -- Mengurus di luar kota domisili: mana yang bisa di kantor mana saja.
+  -- Away from one's home city: which services any office gives.
+  domisili = say {
+    { "*KTP-el di luar domisili*\n"
+      .. "✅ KTP-el hilang atau rusak: bisa dicetak ulang di kantor Dukcapil mana pun, dengan "
+      .. "syarat yang sama (surat kehilangan dari polisi atau KTP-el yang rusak, dan KK).\n"
+      .. "❗ Perubahan data KTP-el: hanya di Dukcapil domisili Anda (sesuai alamat di KK).\n"
+      .. "Untuk layanan lain, tanyakan dulu ke kantor tujuan: aturannya bisa berbeda di tiap "
+      .. "daerah.\n\n"
+      .. "💰 GRATIS di kantor mana pun.",
+      en = "*KTP-el away from your home city*\n"
+        .. "✅ Lost or damaged KTP-el: any civil-registration office can reprint it, with the "
+        .. "same requirements (a police loss report or the damaged card, and the KK).\n"
+        .. "❗ Changing KTP-el data: only at the office of your domicile (the address on your "
+        .. "KK).\n"
+        .. "For anything else, ask the office first: rules vary by region.\n\n"
+        .. "💰 FREE at every office." },
     go = "lagi",
   },
 
