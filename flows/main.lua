@@ -152,7 +152,8 @@ return flow {
       "kantor", "peta", "nomor telepon", "no telp", "nomor telp", "telepon", "call center",
       "kontak", "nomor wa", "email dukcapil", "where is the office", "office address",
       "phone number", "contact", go = "jam" },
-    { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", "is it free", "how much",
+    { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", "berapa uang",
+      "bayar berapa", "berapa duit", "is it free", "how much",
       "fee", "price", go = "biaya" },
     -- 'alone': hanya bila pesannya cuma itu ("sip kak"), bukan "sip, yang rekam baru".
     -- 'alone': only when the message is just that ("ok thanks"), not "ok, and the KK?".

@@ -20,7 +20,11 @@ return flow {
     { "pungli", "pungutan liar", "diminta uang", "dimintai uang", "minta uang", "diminta bayar",
       "bayar biar cepat", "biar cepat", "supaya cepat", "uang pelicin", "uang rokok", "lewat calo",
       "pakai calo", "calo ktp", "calo nawarin", "ditawari calo", "calo menawarkan", "uang suap",
-      "minta suap", "asked for money", "bribe",
+      "minta suap", "minta duit", "dimintai duit", "diminta duit", "uang percepatan",
+      "biaya percepatan", "oknum minta uang", "oknum minta duit",
+      -- tiga kata, agar mengalahkan "buat ktp" / three words, to outweigh "buat ktp"
+      "uang buat percepat", "duit buat percepat",
+      "oknum uang buat", "oknum duit buat", "asked for money", "bribe",
       "illegal fee", go = "pungli" },
     { "lelet", "lambat", "lama banget", "lama sekali", "kecewa", "parah banget", "mengecewakan",
       "tidak becus", "pelayanan buruk", "pelayanan jelek", "sebulan belum jadi", "lelet banget",
