@@ -23,7 +23,9 @@ return flow {
       "wrong birth certificate", "correct birth certificate", go = "betul" },
     "akta kelahiran", "akta lahir", "akta anak", "nyieun akta", "akta bayi", "birth certificate",
     "register the birth", "register a birth", "baby was born", "birth registration",
-    "akta for my son", "akta for my daughter", "akta for my child",
+    "akta for my son", "akta for my daughter", "akta for my child", "register my baby",
+    "register our baby", "had a baby", "new baby", "newborn", "baby born", "bayi baru lahir",
+    "baru melahirkan", "anak baru lahir", "melahirkan", "gave birth",
   },
 
   masuk = run(function(c) return c:route(c.text, "akta_lahir") or "start" end),
