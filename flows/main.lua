@@ -168,6 +168,9 @@ return flow {
       "good morning", "good afternoon", "anybody there", "apakah ada orang", "ada orang",
       "min", "kak", "gan", "mas", "mbak", "pak", "bu",
       go = "sapa", alone = true },
+    { "tanya", "nanya", "bertanya", "numpang tanya", "numpang nanya", "izin tanya",
+      "izin bertanya", "ijin tanya", "boleh tanya", "ada pertanyaan", "ask", "question",
+      "have a question", "ask something", go = "menu", alone = true },
     { "talk to a person", "speak to a person", "talk to someone", "real person",
       "talk to an officer", go = "petugas" },
     { "goblok", "bodoh", "tolol", "bego", "anjing", "bangsat", "brengsek", "bajingan",
@@ -225,7 +228,9 @@ return flow {
     -- Salam dan permintaan sekaligus ("assalamualaikum, mau bikin ktp"): jawab salamnya,
     -- lalu langsung ke permintaannya. A greeting with a request: answer both.
     local tujuan = c:route(c.text)
-    if tujuan and tujuan ~= "main.start" and tujuan ~= "main.sapa" then return tujuan end
+    if tujuan and tujuan ~= "main.start" and tujuan ~= "main.sapa" and tujuan ~= "main.menu" then
+      return tujuan
+    end
     return "sambutan"
   end),
 
