@@ -140,6 +140,8 @@ static void node_edges(struct drawer *d, const struct lk_node *n)
         }
     if (n->next)
         edge(d, from, n->next, NULL, 0);
+    if (n->other_next)
+        edge(d, from, n->other_next, "teks lain / other text", 0);
     for (size_t k = 0; k < n->n_run_targets; k++)
         edge(d, from, n->run_targets[k], NULL, 1);
     free(from);

@@ -538,18 +538,6 @@ static void report_coverage(struct suite *s)
     lk_flowset_free(fs);
 }
 
-/* The test clock (@waktu) is read in the office's timezone, as the engine will read it. */
-static void use_flows_timezone(const char *flows_dir)
-{
-    struct lk_diags d = {0};
-    struct lk_flow_options fo = {.openers = lk_engine_openers()};
-    struct lk_flowset *fs = lk_flowset_load(flows_dir, &fo, &d);
-    lk_diags_free(&d);
-    if (fs)
-        lk_settings_use_timezone(&fs->settings);
-    lk_flowset_free(fs);
-}
-
 /* ---- files ---- */
 
 static int ends_with(const char *s, const char *suffix)
@@ -638,7 +626,7 @@ int lk_cmd_test(int argc, char **argv)
     if (!named)
         files = test_files(flows, &n_files);
     lk_log_set_level(LK_LOG_ERROR);
-    use_flows_timezone(flows);
+    lk_engine_use_timezone(flows);   /* @waktu is read in the office's timezone */
     /* throw-away databases in memory-backed /dev/shm when there is one: no disk syncs */
     snprintf(s.tmpdir, sizeof s.tmpdir, "/dev/shm/loket-test-XXXXXX");
     if (!mkdtemp(s.tmpdir))

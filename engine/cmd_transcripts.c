@@ -2,6 +2,7 @@
  * operators who read conversations or move them elsewhere. Read-only. */
 #include "cli.h"
 #include "cli_opts.h"
+#include "engine.h"
 #include "log.h"
 #include "store.h"
 
@@ -14,13 +15,15 @@
 static void usage(FILE *out)
 {
     fputs("Pemakaian / usage: loket transcripts [--db FILE] [--conversation ID] [--since TANGGAL]\n"
-          "                                   [--format csv|json]\n\n"
+          "                                   [--format csv|json] [--flows DIR]\n\n"
           "Mengekspor pesan (masuk dan keluar) ke keluaran standar.\n"
           "Exports messages (in and out) to standard output.\n\n"
           "  --db FILE          basis data / database (default data/loket.db)\n"
           "  --conversation ID  hanya satu percakapan / one conversation only\n"
-          "  --since TANGGAL    sejak / since YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" (local time)\n"
-          "  --format csv|json  default csv\n", out);
+          "  --since TANGGAL    sejak / since YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" (office time)\n"
+          "  --format csv|json  default csv\n"
+          "  --flows DIR        alur, untuk zona waktu kantor / flows, for the office's timezone\n"
+          "                     (default flows)\n", out);
 }
 
 static void iso_time(int64_t ms, char *buf, size_t size)
@@ -103,7 +106,7 @@ static int parse_since(const char *s, int64_t *ms)
 }
 
 struct transcript_args {
-    const char *db, *format;
+    const char *db, *format, *flows, *since;
     struct lk_message_filter filter;
 };
 
@@ -115,15 +118,11 @@ static int parse_args(int argc, char **argv, struct transcript_args *a)
             usage(stdout);
             exit(0);
         } else if (lk_opt(argc, argv, &i, "--db", &a->db) ||
-                   lk_opt(argc, argv, &i, "--format", &a->format)) {
+                   lk_opt(argc, argv, &i, "--format", &a->format) ||
+                   lk_opt(argc, argv, &i, "--flows", &a->flows) ||
+                   lk_opt(argc, argv, &i, "--since", &a->since)) {
         } else if (lk_opt(argc, argv, &i, "--conversation", &v)) {
             a->filter.conversation_id = strtoll(v, NULL, 10);
-        } else if (lk_opt(argc, argv, &i, "--since", &v)) {
-            if (parse_since(v, &a->filter.since_ms) != 0) {
-                fprintf(stderr, "loket transcripts: tanggal tidak dikenal / unknown date '%s' "
-                                "(YYYY-MM-DD)\n", v);
-                return -1;
-            }
         } else {
             fprintf(stderr, "loket transcripts: opsi tidak dikenal / unknown option '%s'\n",
                     argv[i]);
@@ -134,12 +133,18 @@ static int parse_args(int argc, char **argv, struct transcript_args *a)
         fprintf(stderr, "loket transcripts: --format csv atau json / csv or json\n");
         return -1;
     }
+    lk_engine_use_timezone(a->flows);   /* --since and the times shown are office time */
+    if (a->since && parse_since(a->since, &a->filter.since_ms) != 0) {
+        fprintf(stderr, "loket transcripts: tanggal tidak dikenal / unknown date '%s' "
+                        "(YYYY-MM-DD)\n", a->since);
+        return -1;
+    }
     return 0;
 }
 
 int lk_cmd_transcripts(int argc, char **argv)
 {
-    struct transcript_args a = {.db = "data/loket.db", .format = "csv"};
+    struct transcript_args a = {.db = "data/loket.db", .format = "csv", .flows = "flows"};
     if (parse_args(argc, argv, &a) != 0)
         return 2;
     lk_log_set_level(LK_LOG_ERROR);

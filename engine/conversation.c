@@ -313,6 +313,9 @@ static void answer(struct lk_turn *t, const struct lk_words *in, const struct lk
         lk_runtime_enter(t, kw);
     } else if (!t->pos->waiting) {
         start_over(t);
+    } else if (at && at->other_next && text && !ev->choice_id) {  /* the menu takes text */
+        t->pos->misunderstood = 0;
+        lk_runtime_enter(t, at->other_next);
     } else {
         not_understood(t);
     }

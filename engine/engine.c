@@ -24,6 +24,17 @@ const lk_sandbox_opener *lk_engine_openers(void)
     return engine_openers;
 }
 
+void lk_engine_use_timezone(const char *flows_dir)
+{
+    struct lk_diags d = {0};
+    struct lk_flow_options fo = {.openers = engine_openers};
+    struct lk_flowset *fs = lk_flowset_load(flows_dir, &fo, &d);
+    lk_diags_free(&d);
+    if (fs)
+        lk_settings_use_timezone(&fs->settings);
+    lk_flowset_free(fs);
+}
+
 static void log_diags(const struct lk_diags *d)
 {
     for (size_t i = 0; i < d->n; i++) {

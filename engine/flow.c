@@ -174,6 +174,8 @@ static void resolve_flow(struct lk_flowset *fs, struct lk_flow *f, struct lk_dia
         snprintf(what, sizeof what, "node '%s'", n->name);
         if (n->go)
             n->next = resolve_or_report(fs, f, n->go, n->line, what, d);
+        if (n->other)
+            n->other_next = resolve_or_report(fs, f, n->other, n->line, what, d);
         for (size_t k = 0; k < n->n_options; k++)
             if (n->options[k].go)
                 n->options[k].target = resolve_or_report(fs, f, n->options[k].go, n->line,
@@ -233,6 +235,8 @@ static void mark_from(struct lk_node *r, char *seen, struct lk_node *base_of_all
         seen[ix] = 1;
         if (n->next)
             stack[top++] = n->next;
+        if (n->other_next && top < n_all)
+            stack[top++] = n->other_next;
         for (size_t k = 0; k < n->n_options && top < n_all; k++)
             if (n->options[k].target)
                 stack[top++] = n->options[k].target;

@@ -247,6 +247,8 @@ static void read_node(struct flow_reader *r, int idx, const char *name, struct l
         read_ask(r, idx, n);
     if (n->kind == LK_NODE_HANDOFF)
         n->reason = string_field(L, idx, "reason");
+    if (n->kind == LK_NODE_MENU)
+        n->other = string_field(L, idx, "other");
     if ((n->kind == LK_NODE_SAY || n->kind == LK_NODE_ASK || n->kind == LK_NODE_MENU) &&
         n->n_texts == 0)
         lk_diags_add(r->diags, 1, r->file, n->line,
@@ -260,6 +262,7 @@ static void node_free(lua_State *L, struct lk_node *n)
 {
     free(n->name);
     free(n->go);
+    free(n->other);
     free(n->save);
     free(n->reason);
     text_free(&n->retry);

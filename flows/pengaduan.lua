@@ -91,7 +91,20 @@ return flow {
       keywords = { "ya", "boleh", "iya" } },
     { "Tidak, tanpa nama", en = "No, anonymous", go = "anonim",
       keywords = { "tidak", "anonim", "rahasia", "tanpa nama" } },
+    other = "kontak_langsung",
   },
+
+  -- Nomor HP atau email yang langsung diketik di pertanyaan itu. A contact typed straight away.
+  kontak_langsung = run(function(c)
+    local kontak = valid.phone(c.text) or valid.email(c.text)
+    if kontak then
+      c.vars.kontak = kontak
+      return "simpan"
+    end
+    c:say(c.lang == "en" and "Please choose 1 or 2, or type your phone number or email."
+      or "Silakan pilih 1 atau 2, atau langsung ketik nomor HP atau email Anda.")
+    return "identitas"
+  end),
 
   kontak = ask {
     { "Ketik nomor HP atau email yang bisa dihubungi.",

@@ -28,6 +28,10 @@ struct lk_engine_options {
 /* The Lua-visible areas the engine's flows see beyond the DSL (NULL-terminated), for
  * tools that load flows without an engine (loket check) so they load the same way. */
 const lk_sandbox_opener *lk_engine_openers(void);
+/* Takes the office's timezone from the flows' settings, for tools that read or write times
+ * without running the flows (tests' clocks, tickets, transcripts); nothing when they do not
+ * load. */
+void lk_engine_use_timezone(const char *flows_dir);
 
 struct lk_engine *lk_engine_new(const struct lk_engine_options *opt, struct lk_error *err);
 /* Flushes the store and frees everything. NULL is fine. */

@@ -42,6 +42,9 @@ struct lk_node {
     struct lk_text retry;     /* ask: text when the answer does not pass */
     struct lk_option *options;
     size_t n_options;
+    char *other;              /* menu: where a text matching no option goes, as written;
+                                 NULL: a re-prompt */
+    struct lk_node *other_next;  /* resolved */
     int fn_ref;               /* run: Lua function (registry ref) */
     struct lk_node **run_targets;  /* run: nodes its source names in quotes ("start"): where
                                       it may go, for the checker and the graph */

@@ -143,6 +143,19 @@ check "tickets: an anonymous complaint shows no contact" 'echo "$out" | grep -q 
 out=$("$bin" tickets --status closed --db "$t/k.db" 2>&1)
 check "tickets: a status filter" 'echo "$out" | grep -q "^0 tiket"'
 check "tickets --help is bilingual" '"$bin" tickets --help | grep -q "Pemakaian / usage"'
+out=$(TZ=UTC0 "$bin" tickets --db "$t/k.db" 2>&1)
+check "tickets: times in the office's timezone on a machine in UTC" 'echo "$out" | grep -qE "^ADU-[0-9-]+  [0-9-]+ [0-9:]+ WIB "'
+out=$(TZ=UTC0 "$bin" transcripts --db "$t/k.db" 2>&1)
+check "transcripts: times with the office's offset on a machine in UTC" 'echo "$out" | sed -n 2p | grep -q "+0700"'
+mkdir -p "$t/wit" && cp flows/*.lua "$t/wit/" && sed -i 's/timezone = "WIB"/timezone = "WIT"/' "$t/wit/settings.lua"
+out=$(TZ=UTC0 "$bin" tickets --db "$t/k.db" --flows "$t/wit" 2>&1)
+check "tickets --flows: another office's timezone" 'echo "$out" | grep -q " WIT "'
+sed -i 's/timezone = "WIT"/timezone = "Jakarta"/' "$t/wit/settings.lua"
+out=$("$bin" check "$t/wit" 2>&1); rc=$?
+check "check: an unknown timezone is an error naming it (rc=$rc)" '[ $rc -eq 1 ] && echo "$out" | grep -q "timezone .Jakarta. tidak dikenal"'
+cp flows/settings.lua "$t/wit/" && sed -i 's/other = "kontak_langsung"/other = "tidak_ada"/' "$t/wit/pengaduan.lua"
+out=$("$bin" check "$t/wit" 2>&1); rc=$?
+check "check: a menu's unknown 'other' target is an error (rc=$rc)" '[ $rc -eq 1 ] && echo "$out" | grep -q "tidak_ada"'
 "$bin" tickets --db "$t/none.db" >/dev/null 2>&1; rc=$?
 check "tickets: a missing database is an error (rc=$rc)" '[ $rc -ne 0 ]'
 
