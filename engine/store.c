@@ -103,7 +103,7 @@ static const char *const migrations[] = {
     "SELECT m.id, m.conversation_id, m.channel, c.address, m.direction, m.text, m.payload," \
     " m.flow, m.node, m.external_id, m.status, m.flow_version, m.created_at"
 #define WITH_ADDRESS " LEFT JOIN conversations c ON c.id = m.conversation_id"
-/* ?1 conversation, ?2 since, ?3 limit; "last N" reads backwards then turns around. */
+/* ?2 since, ?3 limit; "last N" reads backwards then turns around. */
 #define LAST_N(inner) "SELECT * FROM (" inner " ORDER BY 13 DESC, 1 DESC LIMIT ?3) ORDER BY 13, 1"
 #define ALL_WHERE MESSAGE_COLUMNS " FROM messages m" WITH_ADDRESS " WHERE m.created_at >= ?2"
 /* Conversation ?1's last ?3 messages (all if ?3 is 0) since ?2: from its last message back
