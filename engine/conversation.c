@@ -302,7 +302,9 @@ static void answer(struct lk_turn *t, const struct lk_words *in, const struct lk
                  !lk_match_number(text);
     if (looked)
         kw = keyword(t, in, &score);
-    int keyword_wins = kw && (score >= 200 || kw->flow != at->flow);
+    /* a message that is only "ok" or "halo" is the menu's answer when an option takes it */
+    int keyword_wins = kw && score != LK_KEYWORD_ALONE &&
+                       (score >= 200 || kw->flow != at->flow);
     if (!keyword_wins && lk_runtime_input(t, text, ev->choice_id))
         return;
     if (!looked && !first)

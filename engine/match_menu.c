@@ -440,7 +440,8 @@ int lk_match_phrase(const char *input, const char *phrase)
 static int command_at(const struct toks *in, size_t at, const struct toks *cmd)
 {
     for (size_t k = 0; k < cmd->n; k++)
-        if (!word_level(in->w[at + k], in->len[at + k], 0, cmd->w[k], cmd->len[k]))
+        if (!word_level(in->w[at + k], in->len[at + k], in->stop[at + k], cmd->w[k],
+                        cmd->len[k]))
             return 0;
     for (size_t j = 0; j < in->n; j++) {
         if (j >= at && j < at + cmd->n)

@@ -88,7 +88,7 @@ return flow {
     { "Bolehkah kami menghubungi Anda tentang pengaduan ini?",
       en = "May we contact you about this complaint?" },
     { "Ya, beri kontak", en = "Yes, give contact", go = "kontak",
-      keywords = { "ya", "boleh", "iya" } },
+      keywords = { "ya", "boleh", "iya", "oke", "ok", "baik", "siap", "bisa", "silakan" } },
     { "Tidak, tanpa nama", en = "No, anonymous", go = "anonim",
       keywords = { "tidak", "anonim", "rahasia", "tanpa nama" } },
     other = "kontak_langsung",

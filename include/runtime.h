@@ -52,7 +52,9 @@ void lk_runtime_enter(struct lk_turn *t, struct lk_node *n);
  * emitted: the caller decides how to re-prompt). */
 int lk_runtime_input(struct lk_turn *t, const char *text, const char *choice_id);
 /* The best keyword entry for text across all flows (or only flow 'only' when not NULL),
- * or NULL; *score (may be NULL) grows by 100 for each word of the phrase matched. */
+ * or NULL; *score (may be NULL) grows by 100 for each word of the phrase matched, and is
+ * LK_KEYWORD_ALONE for an alone keyword the message is made of. */
+#define LK_KEYWORD_ALONE 10000
 struct lk_node *lk_runtime_keyword(struct lk_flowset *fs, const char *text, const char *only,
                                    int *score);
 /* The same for a text already read into words. */

@@ -330,6 +330,11 @@ static void test_command(void)
     ok(lk_match_command("gak mau ngomong sm admin", human, 6) == 0, "negation");
     ok(lk_match_command("admin ktp saya hilang", human, 6) == 0, "says more");
     ok(lk_match_command("admn dong", human, 6), "typo in the command");
+    static const char *const back[] = {"kembali", "balik"};
+    ok(lk_match_command("baik", back, 2) == 0 && lk_match_command("baik kak", back, 2) == 0,
+       "baik ('fine', a stopword) is no typo of balik");
+    ok(lk_match_command("balik", back, 2) && lk_match_command("blik", back, 2),
+       "balik, and a typo of it");
     ok(lk_match_command("menu kak", menu_cmd, 1), "menu kak");
     ok(lk_match_command("kembali ke menu", menu_cmd, 1), "kembali ke menu");
     ok(lk_match_command("menu utama", menu_cmd, 1) == 0, "menu utama is not menu");
