@@ -168,6 +168,8 @@ return flow {
       "good morning", "good afternoon", "anybody there", "apakah ada orang", "ada orang",
       "min", "kak", "gan", "mas", "mbak", "pak", "bu",
       go = "sapa", alone = true },
+    { "amin", "aamiin", "amiin", "aamin", "amin ya allah", "aamiin ya allah", "amiin ya allah",
+      "aamiin yra", go = "lagi", alone = true },
     { "tanya", "nanya", "bertanya", "numpang tanya", "numpang nanya", "izin tanya",
       "izin bertanya", "ijin tanya", "boleh tanya", "ada pertanyaan", "ask", "question",
       "have a question", "ask something", go = "menu", alone = true },

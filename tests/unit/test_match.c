@@ -335,6 +335,9 @@ static void test_command(void)
        "baik ('fine', a stopword) is no typo of balik");
     ok(lk_match_command("balik", back, 2) && lk_match_command("blik", back, 2),
        "balik, and a typo of it");
+    ok(lk_match_command("amin", human, 6) == 0, "amin (amen) is no typo of admin");
+    ok(lk_match_command("hujan", (const char *const[]){"human"}, 1) == 0,
+       "hujan (rain) is no typo of human");
     ok(lk_match_command("menu kak", menu_cmd, 1), "menu kak");
     ok(lk_match_command("kembali ke menu", menu_cmd, 1), "kembali ke menu");
     ok(lk_match_command("menu utama", menu_cmd, 1) == 0, "menu utama is not menu");
