@@ -83,18 +83,18 @@ static const struct slang slang[] = {
 /* Words that say little about which option is meant: greetings, address terms,
  * pronouns, question words, particles. In normal form (after the slang table). */
 static const char *const stopwords[] = {
-    "a",         "ada",       "adalah",    "akan",      "aku",       "amin",      "an",
-    "and",       "apa",       "apakah",    "atau",      "bagaimana", "baik",      "bapak",
-    "batas",     "bertanya",  "bisa",      "bu",        "cara",      "dan",       "dari",
-    "deh",       "dengan",    "di",        "dong",      "dulu",      "e",         "el",
-    "for",       "hai",       "halo",      "hi",        "how",       "hujan",     "i",
-    "ibu",       "ingin",     "ini",       "is",        "itu",       "juga",      "kah",
-    "kak",       "kalau",     "kami",      "ke",        "kenapa",    "lah",       "mas",
-    "mau",       "mbak",      "me",        "mengapa",   "min",       "minta",     "mohon",
-    "my",        "nih",       "nya",       "of",        "oh",        "pada",      "pak",
-    "please",    "saja",      "sama",      "saya",      "sih",       "tanya",     "the",
-    "to",        "tolong",    "untuk",     "want",      "what",      "ya",        "yang",
-    "you",
+    "a",         "aamin",     "ada",       "adalah",    "akan",      "aku",       "amin",
+    "an",        "and",       "apa",       "apakah",    "atau",      "bagaimana", "baik",
+    "bapak",     "batas",     "bertanya",  "bisa",      "bu",        "cara",      "dan",
+    "dari",      "deh",       "dengan",    "di",        "dong",      "dulu",      "e",
+    "el",        "for",       "hai",       "halo",      "hi",        "how",       "hujan",
+    "i",         "ibu",       "ingin",     "ini",       "is",        "itu",       "juga",
+    "kah",       "kak",       "kalau",     "kami",      "ke",        "kenapa",    "lah",
+    "mas",       "mau",       "mbak",      "me",        "mengapa",   "min",       "minta",
+    "mohon",     "my",        "nih",       "nya",       "of",        "oh",        "pada",
+    "pak",       "please",    "saja",      "sama",      "saya",      "sih",       "tanya",
+    "the",       "to",        "tolong",    "untuk",     "want",      "what",      "ya",
+    "yang",      "you",
 };
 
 /* Words that may wrap a command without changing it ("mau ngomong sama petugas saja"). */
