@@ -436,11 +436,12 @@ int lk_match_phrase(const char *input, const char *phrase)
     return phrase_score(&in, &ph);
 }
 
-/* 1 when the command's words stand at position at, and every other word is filler. */
-static int command_at(const struct toks *in, size_t at, const struct toks *cmd)
+/* 1 when the command's words stand at position at, and every other word is filler; exact:
+ * no typos. */
+static int command_at(const struct toks *in, size_t at, const struct toks *cmd, int exact)
 {
     for (size_t k = 0; k < cmd->n; k++)
-        if (!word_level(in->w[at + k], in->len[at + k], in->stop[at + k], cmd->w[k],
+        if (!word_level(in->w[at + k], in->len[at + k], exact || in->stop[at + k], cmd->w[k],
                         cmd->len[k]))
             return 0;
     for (size_t j = 0; j < in->n; j++) {
@@ -452,12 +453,12 @@ static int command_at(const struct toks *in, size_t at, const struct toks *cmd)
     return 1;
 }
 
-static int is_command(const struct toks *in, const struct toks *cmd)
+static int is_command(const struct toks *in, const struct toks *cmd, int exact)
 {
     if (!cmd->n || cmd->n > in->n)
         return 0;
     for (size_t at = 0; at + cmd->n <= in->n; at++)
-        if (command_at(in, at, cmd))
+        if (command_at(in, at, cmd, exact))
             return 1;
     return 0;
 }
@@ -465,9 +466,14 @@ static int is_command(const struct toks *in, const struct toks *cmd)
 int lk_words_command(const struct lk_words *input, struct lk_words *const *commands, size_t n)
 {
     for (size_t i = 0; input->t.n && i < n; i++)
-        if (is_command(&input->t, &commands[i]->t))
+        if (is_command(&input->t, &commands[i]->t, 0))
             return 1;
     return 0;
+}
+
+int lk_words_alone(const struct lk_words *input, const struct lk_words *phrase)
+{
+    return input->t.n && is_command(&input->t, &phrase->t, 1);
 }
 
 int lk_match_command(const char *input, const char *const *words, size_t n)
@@ -478,7 +484,7 @@ int lk_match_command(const char *input, const char *const *words, size_t n)
     match_tokenize(&in, input);
     for (size_t i = 0; in.n && i < n; i++) {
         match_tokenize(&cmd, words[i]);
-        if (is_command(&in, &cmd))
+        if (is_command(&in, &cmd, 0))
             return 1;
     }
     return 0;

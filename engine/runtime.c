@@ -526,7 +526,7 @@ struct lk_node *lk_runtime_keyword_words(struct lk_flowset *fs, const struct lk_
         for (size_t k = 0; (!only || strcmp(f->id, only) == 0) && k < f->n_keywords; k++) {
             const struct lk_keyword *kw = &f->keywords[k];
             int s = !kw->alone ? lk_words_phrase(in, kw->words)
-                    : lk_words_command(in, &kw->words, 1) ? LK_KEYWORD_ALONE : 0;
+                    : lk_words_alone(in, kw->words) ? LK_KEYWORD_ALONE : 0;
             if (s > best_score && kw->target) {
                 best_score = s;
                 best = kw->target;

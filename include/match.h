@@ -67,6 +67,9 @@ void lk_words_free(struct lk_words *w);   /* NULL is fine */
 /* lk_match_phrase and lk_match_command on texts already read. */
 int lk_words_phrase(const struct lk_words *input, const struct lk_words *phrase);
 int lk_words_command(const struct lk_words *input, struct lk_words *const *commands, size_t n);
+/* 1 when the input is the phrase, word for word (no typos), and fillers: short social words
+ * ("sip", "halo") are too near others ("sim", "calo") to allow a typo. */
+int lk_words_alone(const struct lk_words *input, const struct lk_words *phrase);
 
 /* The number a menu choice names ("no 3 kak" -> 3, "yg kedua" -> 2), or 0: also 0 when
  * the input says anything else ("2 anak"), holds two numbers, or the number is over 999. */

@@ -26,7 +26,7 @@ static void test_norm(void)
     ok(norm_is("KTP SAYA PATAH MIN", "ktp saya patah min"), "all caps");
     ok(norm_is("halooo", "halo"), "stretched letters");
     ok(norm_is("bangettt", "banget"), "bangettt");
-    ok(norm_is("haloo", "haloo"), "a double letter stays");
+    ok(norm_is("maaf", "maaf") && norm_is("haloo", "halo"), "a double letter stays (haloo is slang)");
     ok(norm_is("kk", "kk"), "kk is ambiguous, kept");
     ok(norm_is("P", "p"), "ping");
     ok(norm_is("1000", "1000"), "digits are not squeezed");
@@ -314,6 +314,28 @@ static const char *const english[] = {"english", "bahasa inggris"};
 static const char *const menu_cmd[] = {"menu"};
 static const char *const help[] = {"bantuan", "help"};
 
+/* 1 when text is the alone phrase (lk_words_alone). */
+static int alone(const char *text, const char *phrase)
+{
+    struct lk_words *in = lk_words_new(text), *ph = lk_words_new(phrase);
+    int r = lk_words_alone(in, ph);
+    lk_words_free(in);
+    lk_words_free(ph);
+    return r;
+}
+
+static void test_alone(void)
+{
+    subtest("alone keywords: the phrase and fillers, word for word");
+    ok(alone("sip kak", "sip") && alone("ok makasih ya min", "makasih"), "with fillers");
+    ok(alone("makasih bnyk", "makasih banyak") && alone("okeee", "oke"), "slang and stretching");
+    ok(!alone("sip, yang rekam baru", "sip"), "saying more");
+    ok(!alone("sim", "sip") && !alone("suap", "siap") && !alone("siapa", "siap") &&
+           !alone("calo", "halo"),
+       "no typos: a near word is another word");
+    ok(!alone("", "sip") && !alone("kak", "sip"), "nothing, or only fillers");
+}
+
 static void test_command(void)
 {
     subtest("commands");
@@ -423,6 +445,7 @@ int main(void)
     test_menu_many_options();
     test_phrase();
     test_command();
+    test_alone();
     test_hostile();
     test_speed();
     return th_report();
