@@ -153,7 +153,8 @@ return flow {
       "kontak", "nomor wa", "email dukcapil", "where is the office", "office address",
       "phone number", "contact", go = "jam" },
     { "biaya", "bayar", "berapa biaya", "tarif", "harga", "gratis", "berapa uang",
-      "bayar berapa", "berapa duit", "is it free", "how much",
+      "bayar berapa", "berapa duit", "is it free", "how much cost", "how much pay",
+      "how much money", "how much fee", "how much does it cost",
       "fee", "price", go = "biaya" },
     -- 'alone': hanya bila pesannya cuma itu ("sip kak"), bukan "sip, yang rekam baru".
     -- 'alone': only when the message is just that ("ok thanks"), not "ok, and the KK?".
@@ -162,7 +163,8 @@ return flow {
       "oke", "oke sip", "baik", "baik terima kasih", "sudah cukup", "cukup", "sudah jelas",
       "sip makasih", "siap makasih", "oke makasih", "baik makasih", "sip terima kasih",
       "oke terima kasih", "siap terima kasih",
-      "thank you", "thanks", "bye", "goodbye", "okay", go = "tutup", alone = true },
+      "thank you", "thanks", "bye", "goodbye", "okay", "thank you so much", "thanks a lot",
+      "thank you very much", "thanks so much", "many thanks", go = "tutup", alone = true },
     { "halo", "hallo", "hai", "hi", "hello", "p", "ping", "permisi", "punten", "tes", "test",
       "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "assalamualaikum",
       "good morning", "good afternoon", "anybody there", "apakah ada orang", "ada orang",
