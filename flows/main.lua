@@ -126,6 +126,11 @@ local function berbahasa_inggris(teks)  -- teks sudah huruf kecil / already lowe
   return n >= 2
 end
 
+-- Tujuan kata kunci yang hanya basa-basi: pesan pertama seperti itu mendapat sambutan.
+-- Keyword targets that are only small talk: such a first message gets the welcome.
+local SAPAAN = { ["main.start"] = true, ["main.sapa"] = true, ["main.menu"] = true,
+                 ["main.tutup"] = true, ["main.lagi"] = true }
+
 local function waktu_hari(now, lang)
   local h = os.date("*t", now).hour
   if lang == "en" then
@@ -232,9 +237,7 @@ return flow {
     -- Salam dan permintaan sekaligus ("assalamualaikum, mau bikin ktp"): jawab salamnya,
     -- lalu langsung ke permintaannya. A greeting with a request: answer both.
     local tujuan = c:route(c.text)
-    if tujuan and tujuan ~= "main.start" and tujuan ~= "main.sapa" and tujuan ~= "main.menu" then
-      return tujuan
-    end
+    if tujuan and not SAPAAN[tujuan] then return tujuan end
     return "sambutan"
   end),
 
