@@ -127,8 +127,10 @@ return flow {
       if not nik then c:say(alasan_nik(teks, c.lang == "en")) end
       return nik
     end,
-    retry = { "Silakan ketik ulang NIK Anda (16 digit angka).",
-              en = "Please type your NIK again (16 digits)." },
+    retry = { "Silakan ketik ulang NIK Anda (16 digit angka, tertulis di KTP-el atau KK), atau "
+                .. "ketik MENU untuk kembali.",
+              en = "Please type your NIK again (16 digits, printed on the KTP-el or the KK), or "
+                .. "type MENU to go back." },
     go = "minta_lahir",
   },
 
