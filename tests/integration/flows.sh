@@ -181,6 +181,7 @@ check "a threat flags at once ($st)" '[ "$st" = flagged ]'
 out=$("$bin" graph ktp 2>&1)
 check "graph: DOT by default" 'echo "$out" | grep -q "^digraph \"ktp\""'
 check "graph: options are labelled edges" 'echo "$out" | grep -q "ktp__start -> ktp__hilang \[label=\"2. KTP-el hilang\"\]"'
+check "graph: a menu's free-text target is an edge" '"$bin" graph pengaduan | grep -q "pengaduan__identitas -> pengaduan__kontak_langsung \[label=\"teks lain / other text\"\]"'
 check "graph: other flows are drawn dashed" 'echo "$out" | grep -q "main__menu \[label=\"main.menu\""'
 if command -v dot >/dev/null 2>&1; then
   check "graph: dot accepts it" '"$bin" graph main | dot -Tsvg >/dev/null 2>&1'
