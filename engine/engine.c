@@ -132,9 +132,12 @@ int lk_engine_reload(struct lk_engine *e, struct lk_error *err)
                  "set stays: %s", err->text);
         return LK_ERR;
     }
+    const char *tz = getenv("TZ");
+    if (fs->settings.timezone && (!tz || strcmp(tz, fs->settings.timezone) != 0))
+        lk_warn("zona waktu baru berlaku setelah Loket dijalankan ulang / a new timezone takes "
+                "effect when Loket is restarted");   /* setenv is unsafe beside other threads */
     lk_flowset_free(e->fs);
     e->fs = fs;
-    lk_settings_use_timezone(&fs->settings);
     lk_info("alur dimuat ulang / flows reloaded: %zu alur, versi %lld", fs->n_flows,
             (long long)fs->version);
     return LK_OK;

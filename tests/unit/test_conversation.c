@@ -235,6 +235,10 @@ static void test_timezone(void)
     lk_clock_set(1764462600000);  /* 2025-11-30 00:30 UTC */
     struct lk_engine *e = open_engine();
     ok(e && says(e, "tz", "jam berapa", "Pukul 09:30 WIT"), "00:30 UTC is 09:30 in WIT");
+    write_file("settings.lua", "return settings { timezone = 'WITA' }\n");
+    struct lk_error rerr;
+    ok(e && lk_engine_reload(e, &rerr) == LK_OK && says(e, "tz2", "jam berapa", "Pukul 09:30 WIT"),
+       "a reload keeps the zone the process started with (setenv beside threads)");
     lk_engine_free(e);
     write_file("settings.lua", "return settings { timezone = 'Asia/Makassar' }\n");
     e = open_engine();
