@@ -132,8 +132,7 @@ int lk_engine_reload(struct lk_engine *e, struct lk_error *err)
                  "set stays: %s", err->text);
         return LK_ERR;
     }
-    const char *tz = getenv("TZ");
-    if (fs->settings.timezone && (!tz || strcmp(tz, fs->settings.timezone) != 0))
+    if (!lk_settings_timezone_in_use(&fs->settings))
         lk_warn("zona waktu baru berlaku setelah Loket dijalankan ulang / a new timezone takes "
                 "effect when Loket is restarted");   /* setenv is unsafe beside other threads */
     lk_flowset_free(e->fs);

@@ -223,10 +223,15 @@ static void read_timezone(struct lk_settings *s, lua_State *L, int idx, struct l
     lua_pop(L, 1);
 }
 
-void lk_settings_use_timezone(const struct lk_settings *s)
+int lk_settings_timezone_in_use(const struct lk_settings *s)
 {
     const char *now = getenv("TZ");
-    if (!s->timezone || (now && strcmp(now, s->timezone) == 0))
+    return !s->timezone || (now && strcmp(now, s->timezone) == 0);
+}
+
+void lk_settings_use_timezone(const struct lk_settings *s)
+{
+    if (lk_settings_timezone_in_use(s))
         return;
     setenv("TZ", s->timezone, 1);
     tzset();

@@ -51,6 +51,8 @@ void lk_settings_free(struct lk_settings *s);
 /* Makes the settings' timezone the process's local time, for os.date, office hours and log
  * lines; without one the system's stays. */
 void lk_settings_use_timezone(const struct lk_settings *s);
+/* 1 when the process already keeps the settings' timezone (or they name none). */
+int lk_settings_timezone_in_use(const struct lk_settings *s);
 
 /* Names used in settings files: "restart", "back", ...; "error", "expired", ... */
 const char *lk_command_name(enum lk_command c);
